@@ -1,0 +1,90 @@
+import { KeelError } from '../errors/keel-error.js';
+import type { Logger } from '../logger/create-logger.js';
+import type { SettingsSpec } from '../settings/settings-spec.js';
+import type { AppContext } from './app-context.js';
+import type { DependencySpec } from './dependency.js';
+
+/** Everything a service is constructed with. */
+export interface ServiceContext<S extends object> {
+  readonly app: AppContext;
+  /** The service name (unique in the app). */
+  readonly name: string;
+  /** Validated settings with defaults applied. */
+  readonly settings: Readonly<S>;
+  /** A child logger bound to the service name. */
+  readonly logger: Logger;
+}
+
+/** Health of one service, as returned by `app.health()`. */
+export interface ServiceHealth {
+  readonly healthy: boolean;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+const resolvedDependencies = Symbol('keel.resolvedDependencies');
+
+/**
+ * Base class of every Keel service.
+ *
+ * A subclass declares its settings with `static settingsSpec` and the services it needs with
+ * `static dependencies`; it acquires resources in {@link init} and releases them in {@link close}.
+ * The constructor must not do I/O: `keel check` constructs services without starting them.
+ */
+export abstract class Service<S extends object = object> {
+  /** Settings declaration; services without settings accept none. */
+  static settingsSpec?: SettingsSpec<object>;
+  /** Services this class needs; they are initialised first and closed after it. */
+  static dependencies: readonly DependencySpec[] = [];
+  /** Init timeout in ms for this class (the app default applies when unset). */
+  static initTimeoutMs?: number;
+
+  readonly app: AppContext;
+  readonly name: string;
+  readonly settings: Readonly<S>;
+  readonly logger: Logger;
+  /** @internal set by the container once every service is built. */
+  [resolvedDependencies]: ReadonlyMap<DependencySpec, Service | undefined> = new Map();
+
+  constructor(context: ServiceContext<S>) {
+    this.app = context.app;
+    this.name = context.name;
+    this.settings = context.settings;
+    this.logger = context.logger;
+  }
+
+  /** Acquires resources. `signal` aborts when the init timeout elapses or the app stops. */
+  init(_signal: AbortSignal): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Releases resources. Should not throw; errors are logged by the app. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Reports health; the default is healthy once started. */
+  health(): Promise<ServiceHealth> {
+    return Promise.resolve({ healthy: true });
+  }
+
+  /** The service resolved for a declared dependency. */
+  protected use<T extends Service>(spec: DependencySpec<T> & { optional: true }): T | undefined;
+  protected use<T extends Service>(spec: DependencySpec<T>): T;
+  protected use<T extends Service>(spec: DependencySpec<T>): T | undefined {
+    if (!this[resolvedDependencies].has(spec)) {
+      throw new KeelError(
+        'SERVICE_DEPENDENCY_UNDECLARED',
+        `Service "${this.name}" uses a ${spec.cls.name} dependency it did not declare in static dependencies`,
+      );
+    }
+    return this[resolvedDependencies].get(spec) as T | undefined;
+  }
+}
+
+/** @internal Used by the container to hand a service its resolved dependencies. */
+export function setResolvedDependencies(
+  service: Service,
+  dependencies: ReadonlyMap<DependencySpec, Service | undefined>,
+): void {
+  service[resolvedDependencies] = dependencies;
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import typia from '@typia/unplugin/vite';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  plugins: [typia({ cache: false })],
+  resolve: {
+    // Tests always run against the sources, never a stale dist/.
+    alias: {
+      '@keel/core': src('core'),
+      '@keel/redis': src('redis'),
+      '@keel/test-utils': src('test-utils'),
+      '@keel/cli': src('cli'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    teardownTimeout: 20_000,
+  },
+});
