@@ -33,10 +33,11 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 
 function safeStringify(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'function' || typeof value === 'symbol') return typeof value;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value);
   } catch {
-    return String(value);
+    return typeof value === 'bigint' ? `${value}n` : Object.prototype.toString.call(value);
   }
 }
 

@@ -24,9 +24,7 @@ export class Namespace {
 
   /** A child namespace: `child('locks')` → namespace `<prefix>.locks`. */
   child(...parts: readonly string[]): Namespace {
-    const child = Object.create(Namespace.prototype) as { prefix: string };
-    child.prefix = `${this.prefix}${KEY_SEPARATOR}${joinParts(parts)}`;
-    return child as Namespace;
+    return new Namespace(...this.prefix.split(KEY_SEPARATOR), ...parts);
   }
 
   /** A glob matching every key of this namespace (for SCAN / PSUBSCRIBE). */

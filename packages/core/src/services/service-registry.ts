@@ -1,8 +1,18 @@
 import { KeelError } from '../errors/keel-error.js';
-import type { Service } from './service.js';
+import type { SettingsSpec } from '../settings/settings-spec.js';
+import type { DependencySpec } from './dependency.js';
+import type { Service, ServiceContext } from './service.js';
+
+/** The static side every service class has (see {@link Service}). */
+export interface ServiceStatics {
+  readonly name: string;
+  readonly settingsSpec?: SettingsSpec<object>;
+  readonly dependencies: readonly DependencySpec[];
+  readonly initTimeoutMs?: number;
+}
 
 /** A service class that can be named in `cls:` (constructible, with the static declarations). */
-export type RegisteredServiceClass = (new (...args: never[]) => Service) & typeof Service;
+export type RegisteredServiceClass = (new (context: ServiceContext<never>) => Service) & ServiceStatics;
 
 /**
  * Maps `cls:` names to service classes. Plugin packages export `keelServices` (an array of
