@@ -18,3 +18,8 @@ export * from './scheduler/scheduled-task.js';
 export * from './scheduler/scheduler-settings.js';
 export * from './scheduler/scheduler.js';
 export * from './builtin-services.js';
+export * from './config/load-config.js';
+export * from './config/load-config-options.js';
+export * from './config/parse-var-args.js';
+export { parseEnvFile } from './config/env-file.js';
+export { defaultImportModule } from './config/default-import-module.js';
