@@ -52,11 +52,13 @@ export async function loadConfig(
   );
   const templateIssues: ConfigIssue[] = [];
   const app = resolver.resolve(merged.app, ['app'], fileOf, templateIssues) as PlainObject;
+  const checkIssues: ConfigIssue[] = [];
+  const appSection = loadAppSection(app, { fileOf, texts: resolver.texts }, checkIssues);
+  // kaiju's built-ins: `[main_name]` and `[main_env]` are the app's name and env unless set.
+  resolver.addFallbackLayer({ main_name: appSection.name, main_env: appSection.env });
   const packages = resolver.resolve(merged.packages, ['packages'], fileOf, templateIssues) as unknown[];
   const services = resolver.resolve(merged.services, ['services'], fileOf, templateIssues) as unknown[];
 
-  const checkIssues: ConfigIssue[] = [];
-  const appSection = loadAppSection(app, { fileOf, texts: resolver.texts }, checkIssues);
   const imported = await importPackages(
     packages,
     { importModule: options.importModule ?? defaultImportModule, registry, fileOf },

@@ -14,7 +14,7 @@ import { validateWithTextFallback } from './validate-with-text-fallback.js';
 export interface ServiceEntryInput {
   /** Registered class name. */
   cls: string & tags.MinLength<1>;
-  /** Unique service name. @default the class name */
+  /** Unique service name. @default the class's `static serviceName`, else the class name */
   name?: string & tags.MinLength<1>;
   /** `false`: the service is never built. @default true */
   enabled?: boolean;
@@ -114,7 +114,7 @@ export function loadServiceEntry(
   const dependsOn = pick(data, 'dependsOn', isList) ?? [];
   const config: ServiceConfig = {
     cls,
-    name: pick(data, 'name', isNonEmptyString) ?? cls,
+    name: pick(data, 'name', isNonEmptyString) ?? serviceClass?.serviceName ?? cls,
     enabled: pick(data, 'enabled', isBoolean) ?? true,
     required: pick(data, 'required', isBoolean) ?? true,
     override: pick(data, 'override', isBoolean) ?? false,

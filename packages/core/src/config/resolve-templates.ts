@@ -15,8 +15,8 @@ const TEMPLATE = /^\[([A-Za-z_][A-Za-z0-9_.-]*)(?::([\s\S]*))?\]$/;
  * from layered sources. Not recursive: a substituted value is never scanned again.
  */
 export class TemplateResolver {
-  readonly #layers: readonly TemplateLayer[];
-  readonly #suggestable: readonly string[];
+  readonly #layers: TemplateLayer[];
+  readonly #suggestable: string[];
   readonly #texts = new Map<string, string>();
   readonly #unresolved = new Set<string>();
 
@@ -25,8 +25,14 @@ export class TemplateResolver {
    * @param suggestable keys that may be suggested for a misspelt template key.
    */
   constructor(layers: readonly TemplateLayer[], suggestable: readonly string[]) {
-    this.#layers = layers;
-    this.#suggestable = suggestable;
+    this.#layers = [...layers];
+    this.#suggestable = [...suggestable];
+  }
+
+  /** Adds a source below every other one (for built-in values such as `main_name`). */
+  addFallbackLayer(layer: TemplateLayer): void {
+    this.#layers.push(layer);
+    this.#suggestable.push(...Object.keys(layer));
   }
 
   /** Path → the text a template value was coerced from, for values that are no longer text. */

@@ -6,6 +6,7 @@ import type { Service, ServiceContext } from './service.js';
 /** The static side every service class has (see {@link Service}). */
 export interface ServiceStatics {
   readonly name: string;
+  readonly serviceName?: string;
   readonly settingsSpec?: SettingsSpec<object>;
   readonly dependencies: readonly DependencySpec[];
   readonly initTimeoutMs?: number;

@@ -31,6 +31,8 @@ const resolvedDependencies = Symbol('keel.resolvedDependencies');
  * The constructor must not do I/O: `keel check` constructs services without starting them.
  */
 export abstract class Service<S extends object = object> {
+  /** Default service name when the config entry has no `name:` (the class name otherwise). */
+  static serviceName?: string;
   /** Settings declaration; services without settings accept none. */
   static settingsSpec?: SettingsSpec<object>;
   /** Services this class needs; they are initialised first and closed after it. */

@@ -42,8 +42,8 @@ describe('service entries', () => {
             trim_delivered: True
             pending_messages_time_ms: null
         - cls: RedisStreamRPCClient
-      vars:
-        main_name: demo
+      app:
+        name: demo
     `);
     const config = await result;
     expect(config.services.map((service) => service.name)).toEqual([
