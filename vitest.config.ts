@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
-  plugins: [typia({ cache: false })],
+  plugins: [typia({ cache: true })],
   resolve: {
     // Tests always run against the sources, never a stale dist/.
     alias: {

@@ -1,0 +1,16 @@
+export * from './builtin-types.js';
+export * from './cache-decode-error.js';
+export * from './cache-encode-error.js';
+export * from './cache-type-error.js';
+export * from './cache-value-too-large-error.js';
+export * from './collection-types.js';
+export type { DataType } from './data-type.js';
+export type { DecodeIssue } from './decode-issue.js';
+export * from './decode-value.js';
+export * from './encode-value.js';
+export { cachePackr, MAP_EXTENSION_TYPE } from './packr.js';
+export type { StructShape, StructField } from './struct-shape.js';
+export * from './struct.js';
+export * from './type-token.js';
+export { bytesToUuid, isUuidString, uuidToBytes } from './uuid-bytes.js';
+export type { WireShape } from './wire-shape.js';
