@@ -1,1 +1,5 @@
-export {};
+export * from './cli-io.js';
+export * from './program.js';
+export * from './commands/check-command.js';
+export * from './commands/run-command.js';
+export * from './commands/embedded-redis.js';

@@ -1,1 +1,4 @@
-export {};
+export * from './embedded/index.js';
+export * from './transport/index.js';
+export * from './cache/codec/index.js';
+export * from './keel-services.js';

@@ -1,0 +1,5 @@
+import type { BenchSuite } from '../harness/suite.js';
+import { transportSuite } from './transport.js';
+
+/** Every suite, by name. Add new suites here. */
+export const suites: ReadonlyMap<string, BenchSuite> = new Map([[transportSuite.name, transportSuite]]);

@@ -1,0 +1,86 @@
+import { App, ConfigError, createLogger, formatConfigIssue, loadConfig } from '@keel/core';
+import type { RedisServerHandle } from '@keel/redis';
+import type { CliIo } from '../cli-io.js';
+import { pointTransportsAt, startEmbeddedRedis } from './embedded-redis.js';
+import { type ConfigCommandOptions, loadOptions } from './load-options.js';
+
+/** Options of `keel run`. */
+export interface RunCommandOptions extends ConfigCommandOptions {
+  /** Start a throwaway redis-server when `REDIS_URL` is unset. */
+  readonly embeddedRedis: boolean;
+}
+
+/** Signals that stop the app gracefully. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/**
+ * `keel run FILE...`: starts the app and runs until SIGINT/SIGTERM, then stops it gracefully
+ * (services close in reverse order) and resolves with the exit code. A second signal exits at once.
+ */
+export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
+  const logger = createLogger({ destination: io.stdout, base: { app: 'keel' } });
+  const env = { ...io.env };
+  let server: RedisServerHandle | undefined;
+  let app: App | undefined;
+  try {
+    if (options.embeddedRedis) server = await startEmbeddedRedis(env, logger);
+    let config = await loadConfig(files, loadOptions(options, env));
+    if (server !== undefined) config = pointTransportsAt(config, server);
+    app = new App(config, {
+      logger: createLogger({
+        destination: io.stdout,
+        level: config.app.logLevel,
+        base: { app: config.app.name, env: config.app.env },
+      }),
+    });
+    const stopped = waitForStopSignal(logger);
+    await app.start();
+    app.logger.info({ services: app.services.all().map((s) => s.name) }, 'app started; send SIGINT or SIGTERM to stop');
+    const signal = await stopped.signal;
+    app.logger.info({ signal }, 'stopping');
+    stopped.dispose();
+    await app.stop();
+    app.logger.info('app stopped');
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const issue of error.issues) io.stderr.write(`${formatConfigIssue(issue)}\n`);
+    } else {
+      logger.error({ err: error }, 'failed to start');
+      io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    return 1;
+  } finally {
+    if (server !== undefined) {
+      await server.stop();
+      logger.info('embedded redis-server stopped');
+    }
+  }
+}
+
+function waitForStopSignal(logger: ReturnType<typeof createLogger>): {
+  signal: Promise<NodeJS.Signals>;
+  dispose: () => void;
+} {
+  let resolveSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    resolveSignal = resolve;
+  });
+  const onSignal = (received: NodeJS.Signals): void => {
+    resolveSignal(received);
+  };
+  const onSecondSignal = (received: NodeJS.Signals): void => {
+    logger.warn({ signal: received }, 'second signal: exiting without waiting');
+    process.exit(130);
+  };
+  for (const name of STOP_SIGNALS) process.once(name, onSignal);
+  return {
+    signal,
+    dispose: () => {
+      for (const name of STOP_SIGNALS) {
+        process.off(name, onSignal);
+        process.once(name, onSecondSignal);
+      }
+    },
+  };
+}

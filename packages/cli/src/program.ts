@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { type CliIo, collect, processIo } from './cli-io.js';
+import { checkCommand } from './commands/check-command.js';
+import { runCommand } from './commands/run-command.js';
+
+/** Builds the `keel` command line program; `exit` receives each command's exit code. */
+export function createProgram(io: CliIo = processIo, exit: (code: number) => void = setExitCode): Command {
+  const program = new Command('keel')
+    .description('Run and check Keel apps wired from YAML service lists')
+    .showHelpAfterError();
+
+  const configOptions = (command: Command): Command =>
+    command
+      .option('--var <key=value>', 'template variable (highest precedence; repeatable)', collect, [])
+      .option('--env-file <file>', 'env file with KEY=VALUE lines (repeatable, in order)', collect, []);
+
+  configOptions(
+    program
+      .command('check')
+      .description('validate config files without starting anything; prints every problem')
+      .argument('<files...>', 'YAML config files, merged in order'),
+  ).action(async (files: string[], options: { var: string[]; envFile: string[] }) => {
+    exit(await checkCommand(files, options, io));
+  });
+
+  configOptions(
+    program
+      .command('run')
+      .description('start the app; stops gracefully on SIGINT/SIGTERM')
+      .argument('<files...>', 'YAML config files, merged in order')
+      .option('--embedded-redis', 'start a throwaway redis-server when REDIS_URL is unset', false),
+  ).action(async (files: string[], options: { var: string[]; envFile: string[]; embeddedRedis: boolean }) => {
+    exit(await runCommand(files, options, io));
+  });
+
+  return program;
+}
+
+function setExitCode(code: number): void {
+  process.exitCode = code;
+}

@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, REPO_ROOT, runKeel, spawnKeel } from './run-keel.js';
+
+function redisServerPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function pidIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A port nothing listens on: bind, read the port, close. */
+function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+describe('keel run', () => {
+  it('runs the demo on an embedded redis-server and stops it on SIGTERM, exiting 0', async () => {
+    const before = new Set(redisServerPids());
+    const run = spawnKeel(['run', join(REPO_ROOT, 'apps/demo/app.yaml'), '--embedded-redis', '--var', 'HEARTBEAT_MS=100']);
+    await until(() => /heartbeat #2/.test(run.output()), 20_000);
+    const output = run.output();
+    expect(output).toMatch(/embedded redis-server started on 127\.0\.0\.1:\d+/);
+    expect(output).toContain('service started');
+    const embedded = redisServerPids().filter((pid) => !before.has(pid));
+    expect(embedded).toHaveLength(1);
+    run.child.kill('SIGTERM');
+    const { code, stdout } = await run.result;
+    expect(code).toBe(0);
+    expect(stdout).toContain('app stopped');
+    expect(stdout).toContain('embedded redis-server stopped');
+    expect(embedded.filter(pidIsAlive)).toEqual([]);
+  });
+
+  it('exits non-zero, naming host and port, when Redis is unreachable', async () => {
+    const port = await deadPort();
+    const { code, stderr } = await runKeel(['run', join(FIXTURES, 'unreachable.yaml'), '--var', `DEAD_PORT=${port}`]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`127.0.0.1:${port}`);
+  });
+});

@@ -1,0 +1,5 @@
+import type { RegisteredServiceClass } from '@keel/core';
+import { RedisTransportService } from './transport/redis-transport-service.js';
+
+/** Service classes of @keel/redis, registered when the package is listed in `packages:`. */
+export const keelServices: readonly RegisteredServiceClass[] = [RedisTransportService];

@@ -1,0 +1,3 @@
+export * from './redis-transport-settings.js';
+export * from './redis-transport-service.js';
+export type { RedisClient } from './redis-client.js';

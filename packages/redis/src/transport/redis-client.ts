@@ -1,0 +1,73 @@
+import { Cluster, Redis, type ClusterOptions, type DNSLookupFunction, type RedisOptions } from 'ioredis';
+import type { ConnectionTarget } from './connection-target.js';
+
+/** A connection made by the transport: a single-server client or a cluster client. */
+export type RedisClient = Redis | Cluster;
+
+/** Whether the client has finished its first connect; switches the retry policy. */
+export interface ConnectPhase {
+  connected: boolean;
+}
+
+/** Delay between reconnect attempts while init is still trying (until `connectTimeout`). */
+function initRetryDelay(times: number): number {
+  return Math.min(50 * 2 ** (times - 1), 500);
+}
+
+/** ioredis's default standalone reconnect policy: exponential from 50 ms, capped at 5 s, jittered. */
+function runtimeRetryDelay(times: number): number {
+  return Math.min(2 ** (times - 1) * 50, 5000) + Math.floor(Math.random() * 200);
+}
+
+/** ioredis's default cluster reconnect policy. */
+function runtimeClusterRetryDelay(times: number): number {
+  return Math.min(100 + times * 2, 2000);
+}
+
+const keepHostName: DNSLookupFunction = (address, callback) => {
+  callback(null, address);
+};
+
+/**
+ * Creates an unconnected (`lazyConnect`) client for `target`. RESP2 and no `CLIENT SETINFO`,
+ * so the handshake is only AUTH, SELECT and CLIENT SETNAME (when named) plus the ready check,
+ * which KeyDB and old Redis versions understand.
+ */
+export function createRedisClient(
+  target: ConnectionTarget,
+  connectTimeout: number,
+  phase: ConnectPhase,
+): RedisClient {
+  const common = {
+    username: target.username,
+    password: target.password,
+    tls: target.tls,
+    connectTimeout,
+    connectionName: target.name,
+    protocol: 2,
+    disableClientInfo: true,
+  } satisfies RedisOptions;
+  if (target.cluster) {
+    const options = {
+      lazyConnect: true,
+      clusterRetryStrategy: (times: number) =>
+        phase.connected ? runtimeClusterRetryDelay(times) : initRetryDelay(times),
+      redisOptions: common,
+      // TLS certificates name hosts, not the IPs ioredis would resolve them to.
+      ...(target.tls === undefined ? {} : { dnsLookup: keepHostName }),
+    } satisfies ClusterOptions;
+    return new Cluster(
+      target.seeds.map(({ host, port }) => ({ host, port })),
+      options,
+    );
+  }
+  const seed = target.seeds[0] ?? { host: 'localhost', port: 6379 };
+  return new Redis({
+    ...common,
+    host: seed.host,
+    port: seed.port,
+    db: target.db,
+    lazyConnect: true,
+    retryStrategy: (times) => (phase.connected ? runtimeRetryDelay(times) : initRetryDelay(times)),
+  });
+}
