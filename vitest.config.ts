@@ -13,6 +13,7 @@ export default defineConfig({
       '@keel/redis': src('redis'),
       '@keel/test-utils': src('test-utils'),
       '@keel/cli': src('cli'),
+      '@keel/amqp': src('amqp'),
     },
   },
   test: {
