@@ -1,7 +1,7 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { type CliIo, collect, processIo } from './cli-io.js';
 import { checkCommand } from './commands/check-command.js';
-import { runCommand } from './commands/run-command.js';
+import { type RunCommandOptions, runCommand } from './commands/run-command.js';
 
 /** Builds the `keel` command line program; `exit` receives each command's exit code. */
 export function createProgram(io: CliIo = processIo, exit: (code: number) => void = setExitCode): Command {
@@ -28,12 +28,21 @@ export function createProgram(io: CliIo = processIo, exit: (code: number) => voi
       .command('run')
       .description('start the app; stops gracefully on SIGINT/SIGTERM')
       .argument('<files...>', 'YAML config files, merged in order')
-      .option('--embedded-redis', 'start a throwaway redis-server when REDIS_URL is unset', false),
-  ).action(async (files: string[], options: { var: string[]; envFile: string[]; embeddedRedis: boolean }) => {
+      .option('--embedded-redis', 'start a throwaway redis-server when REDIS_URL is unset', false)
+      .addOption(
+        new Option('--log-format <format>', 'log lines as JSON or human-readable (default: pretty on a terminal)')
+          .choices(['json', 'pretty'])
+          .default(isTerminal(io.stdout) ? 'pretty' : 'json'),
+      ),
+  ).action(async (files: string[], options: RunCommandOptions) => {
     exit(await runCommand(files, options, io));
   });
 
   return program;
+}
+
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
 function setExitCode(code: number): void {

@@ -1,5 +1,6 @@
 import { App, ConfigError, createLogger, formatConfigIssue, loadConfig } from '@keel/core';
 import type { RedisServerHandle } from '@keel/redis';
+import pinoPretty from 'pino-pretty';
 import type { CliIo } from '../cli-io.js';
 import { pointTransportsAt, startEmbeddedRedis } from './embedded-redis.js';
 import { type ConfigCommandOptions, loadOptions } from './load-options.js';
@@ -8,6 +9,8 @@ import { type ConfigCommandOptions, loadOptions } from './load-options.js';
 export interface RunCommandOptions extends ConfigCommandOptions {
   /** Start a throwaway redis-server when `REDIS_URL` is unset. */
   readonly embeddedRedis: boolean;
+  /** `json` (pino lines) or `pretty` (human-readable, via pino-pretty). */
+  readonly logFormat: 'json' | 'pretty';
 }
 
 /** Signals that stop the app gracefully. */
@@ -18,7 +21,8 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
  * (services close in reverse order) and resolves with the exit code. A second signal exits at once.
  */
 export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
-  const logger = createLogger({ destination: io.stdout, base: { app: 'keel' } });
+  const destination = logDestination(options.logFormat, io.stdout);
+  const logger = createLogger({ destination, base: { app: 'keel' } });
   const env = { ...io.env };
   let server: RedisServerHandle | undefined;
   let app: App | undefined;
@@ -28,7 +32,7 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
     if (server !== undefined) config = pointTransportsAt(config, server);
     app = new App(config, {
       logger: createLogger({
-        destination: io.stdout,
+        destination,
         level: config.app.logLevel,
         base: { app: config.app.name, env: config.app.env },
       }),
@@ -56,6 +60,18 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
       logger.info('embedded redis-server stopped');
     }
   }
+}
+
+function logDestination(format: 'json' | 'pretty', stdout: NodeJS.WritableStream): NodeJS.WritableStream {
+  if (format === 'json') return stdout;
+  return pinoPretty({
+    sync: true,
+    destination: stdout,
+    colorize: (stdout as { isTTY?: boolean }).isTTY === true,
+    ignore: 'pid,hostname,env',
+    translateTime: 'HH:MM:ss.l',
+    singleLine: true,
+  });
 }
 
 function waitForStopSignal(logger: ReturnType<typeof createLogger>): {
