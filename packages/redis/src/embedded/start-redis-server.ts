@@ -16,7 +16,7 @@ import { KeelError } from '@keel/core';
 import { trackForExit, untrackForExit, type Reapable } from './child-reaper.js';
 import { findFreePort } from './free-port.js';
 import { redisConfigFile, redisServerArgs, type RedisServerOptions } from './redis-server-options.js';
-import { isRespError, respRequest, type RespReply } from './resp-request.js';
+import { isProbeError, probeRedis, type ProbeReply } from './probe-redis.js';
 
 /** A running (or stopped) `redis-server` process started by {@link startRedisServer}. */
 export interface RedisServerHandle {
@@ -168,14 +168,14 @@ class EmbeddedRedisServer implements RedisServerHandle, Reapable {
     if (running?.alive !== true) return;
     running.child.ref(); // keep the event loop alive until the exit is observed
     const auth: string[][] = this.#options.password === undefined ? [] : [['AUTH', this.#options.password]];
-    const replies = await respRequest(
+    const replies = await probeRedis(
       this.host,
       this.#port,
       [...auth, ['SHUTDOWN', 'NOSAVE', 'NOW']],
       PROBE_TIMEOUT_MS,
     );
-    if (isRespError(replies[auth.length])) {
-      await respRequest(this.host, this.#port, [...auth, ['SHUTDOWN', 'NOSAVE']], PROBE_TIMEOUT_MS);
+    if (isProbeError(replies[auth.length])) {
+      await probeRedis(this.host, this.#port, [...auth, ['SHUTDOWN', 'NOSAVE']], PROBE_TIMEOUT_MS);
     }
     if (!(await settlesWithin(running.exited, this.#stopTimeout))) running.child.kill('SIGKILL');
     await running.exited;
@@ -244,7 +244,7 @@ class EmbeddedRedisServer implements RedisServerHandle, Reapable {
         const log = readLog();
         throw new SpawnFailure(`exited during startup\n${tail(log)}`, /address already in use/i.test(log));
       }
-      const replies = await respRequest(
+      const replies = await probeRedis(
         this.host,
         this.#port,
         [...auth, ['INFO', 'server']],
@@ -274,7 +274,7 @@ class EmbeddedRedisServer implements RedisServerHandle, Reapable {
 }
 
 function probeVerdict(
-  reply: RespReply | undefined,
+  reply: ProbeReply,
   pid: number | undefined,
   readLog: () => string,
 ): 'ready' | 'waiting' | 'foreign' {
@@ -283,7 +283,7 @@ function probeVerdict(
     if (match === null || pid === undefined) return 'ready';
     return Number(match[1]) === pid ? 'ready' : 'foreign';
   }
-  if (isRespError(reply) && !reply.error.startsWith('LOADING')) {
+  if (isProbeError(reply) && !reply.error.startsWith('LOADING')) {
     // AUTH or ACL rules hide INFO from us: trust the server's own log line.
     return /ready to accept connections/i.test(readLog()) ? 'ready' : 'waiting';
   }
