@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.lua', '**/test/fixtures/**/*.js', 'scripts/**', 'eslint.config.js', 'vitest.config.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.lua', '**/test/fixtures/**/*.js', '**/test/**/*.mjs', 'scripts/**', 'eslint.config.js', 'vitest.config.ts'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -1,5 +1,9 @@
 import type { BenchSuite } from '../harness/suite.js';
+import { locksSuite } from './locks.js';
 import { transportSuite } from './transport.js';
 
 /** Every suite, by name. Add new suites here. */
-export const suites: ReadonlyMap<string, BenchSuite> = new Map([[transportSuite.name, transportSuite]]);
+export const suites: ReadonlyMap<string, BenchSuite> = new Map([
+  [transportSuite.name, transportSuite],
+  [locksSuite.name, locksSuite],
+]);

@@ -1,0 +1,223 @@
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { App, createLogger, ServiceRegistry, type ServiceConfig } from '@keel/core';
+import {
+  RedisLocksService,
+  redisLocksSettings,
+  RedisTransportService,
+  redisTransportSettings,
+  startRedisServer,
+} from '@keel/redis';
+import { Redis } from 'ioredis';
+import { Mutex } from 'redis-semaphore';
+import type { BenchCase } from '../harness/suite.js';
+import { defineSuite } from '../harness/suite.js';
+
+/** The part of redlock 5 used here (its package.json gives no types to `import`). */
+interface RedlockClient {
+  acquire(resources: string[], duration: number): Promise<{ release(): Promise<unknown> }>;
+}
+type RedlockClass = new (clients: Redis[], settings: { retryCount: number }) => RedlockClient;
+const { default: Redlock } = createRequire(import.meta.url)('redlock') as { default: RedlockClass };
+
+/** Time to live of every lock, in ms (longer than any wait, so no lock expires). */
+const TTL_MS = 30_000;
+/** How long a contender may wait, in ms (a timeout would abort the measurement). */
+const ACQUIRE_TIMEOUT_MS = 120_000;
+
+/** Runs `op` one call at a time, whatever the harness's concurrency: a serial workload. */
+function serially(op: () => Promise<unknown>): () => Promise<unknown> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = tail.then(op);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * Contenders looping acquire → release on one key. An operation completes at a *handoff*: an
+ * acquisition by a contender that was already waiting when the previous holder released. A
+ * contender that re-takes the lock it just released (barging) keeps going within its operation,
+ * so ops/s counts handoffs only. (When a contender is the last one running, its operation also
+ * ends on a non-handoff, so a round can finish.)
+ */
+class Contention {
+  readonly #acquire: () => Promise<() => Promise<unknown>>;
+  /** Wait of every acquisition, and of the handoffs alone, in ms. */
+  readonly #waits: number[] = [];
+  readonly #handoffWaits: number[] = [];
+  #releasedAt = Number.NEGATIVE_INFINITY;
+  #inFlight = 0;
+
+  /** @param acquire acquires the lock and resolves with the function that releases it */
+  constructor(acquire: () => Promise<() => Promise<unknown>>) {
+    this.#acquire = acquire;
+  }
+
+  readonly op = async (): Promise<void> => {
+    this.#inFlight++;
+    try {
+      for (;;) {
+        const calledAt = performance.now();
+        const release = await this.#acquire();
+        const wait = performance.now() - calledAt;
+        const handoff = calledAt < this.#releasedAt;
+        this.#waits.push(wait);
+        if (handoff) this.#handoffWaits.push(wait);
+        this.#releasedAt = performance.now();
+        await release();
+        if (handoff || this.#inFlight === 1) return;
+      }
+    } finally {
+      this.#inFlight--;
+    }
+  };
+
+  /** Counts and wait percentiles (ms) of all acquisitions and of the handoffs. */
+  summary(): Record<string, number> {
+    return {
+      acquisitions: this.#waits.length,
+      handoffs: this.#handoffWaits.length,
+      waitP50Ms: percentile(this.#waits, 50),
+      waitP99Ms: percentile(this.#waits, 99),
+      handoffWaitP50Ms: percentile(this.#handoffWaits, 50),
+      handoffWaitP99Ms: percentile(this.#handoffWaits, 99),
+    };
+  }
+}
+
+/** The p-th percentile of `samples` (nearest rank), rounded to 0.01. */
+function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const value = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return value === undefined ? Number.NaN : Math.round(value * 100) / 100;
+}
+
+function serviceEntry(cls: string, settings: Record<string, unknown>, index: number): ServiceConfig {
+  return {
+    cls,
+    name: cls,
+    enabled: true,
+    required: true,
+    override: false,
+    dependsOn: [],
+    settings,
+    source: { file: 'bench', path: `services[${index}]` },
+  };
+}
+
+/**
+ * RedisLocksService against redis-semaphore's `Mutex` (plain SET NX, no fencing token, waits by
+ * polling every 10 ms) and redlock (quorum over one client), all on one embedded redis-server.
+ *
+ * - serial: one acquire+release at a time on one key (the harness's concurrency is funnelled
+ *   into a single chain); keel is measured twice, once next to each peer.
+ * - contended: `concurrency` contenders (50 by default) acquire and release one key in a loop;
+ *   ops/s is lock handoffs per second (see {@link Contention}). The p50/p99 acquire wait of
+ *   each is written to stderr when the suite ends (the harness's rows only carry ops/s).
+ */
+export const locksSuite = defineSuite({
+  name: 'locks',
+  description: 'RedisLocksService acquire+release vs redis-semaphore Mutex and redlock; contended handoffs',
+  defaultConcurrency: 50,
+  async setup(options) {
+    const server = await startRedisServer();
+    const logger = createLogger({ level: 'silent' });
+    const app = new App(
+      {
+        packages: [],
+        files: ['bench'],
+        app: {
+          name: 'bench',
+          env: 'bench',
+          initTimeoutMs: 10_000,
+          closeTimeoutMs: 10_000,
+          logLevel: 'silent',
+        },
+        services: [
+          serviceEntry(
+            'RedisTransportService',
+            { ...redisTransportSettings.defaults, host: server.host, port: server.port },
+            0,
+          ),
+          serviceEntry('RedisLocksService', { ...redisLocksSettings.defaults, defaultTtlMs: TTL_MS }, 1),
+        ],
+      },
+      { registry: new ServiceRegistry().register(RedisTransportService, RedisLocksService), logger },
+    );
+    const semaphoreClient = new Redis({
+      host: server.host,
+      port: server.port,
+      protocol: 2,
+      lazyConnect: true,
+    });
+    const redlockClient = new Redis({ host: server.host, port: server.port, protocol: 2, lazyConnect: true });
+    const close = async (): Promise<void> => {
+      for (const client of [semaphoreClient, redlockClient]) {
+        await client.quit().catch(() => undefined);
+        client.disconnect();
+      }
+      await app.stop();
+      await server.stop();
+    };
+    try {
+      await app.start();
+      await semaphoreClient.connect();
+      await redlockClient.connect();
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    const locks = app.services.get(RedisLocksService);
+    const redlock = new Redlock([redlockClient], { retryCount: 0 });
+    const semaphoreOptions = { lockTimeout: TTL_MS, acquireTimeout: ACQUIRE_TIMEOUT_MS };
+
+    const keelSerial = serially(async () => {
+      await locks.release(await locks.acquire('bench:locks:serial:keel'));
+    });
+    const semaphoreSerial = serially(async () => {
+      const mutex = new Mutex(semaphoreClient, 'bench:locks:serial:semaphore', semaphoreOptions);
+      await mutex.acquire();
+      await mutex.release();
+    });
+    const redlockSerial = serially(async () => {
+      const lock = await redlock.acquire(['bench:locks:serial:redlock'], TTL_MS);
+      await lock.release();
+    });
+
+    const contenders = options.concurrency;
+    const keelContention = new Contention(async () => {
+      const lock = await locks.acquire('bench:locks:contended:keel', { timeout: ACQUIRE_TIMEOUT_MS });
+      return () => locks.release(lock);
+    });
+    const semaphoreContention = new Contention(async () => {
+      const mutex = new Mutex(semaphoreClient, 'bench:locks:contended:semaphore', semaphoreOptions);
+      await mutex.acquire();
+      return () => mutex.release();
+    });
+    const semaphoreContended = `redis-semaphore Mutex ${contenders} contenders handoffs`;
+    const keelContended = `keel ${contenders} contenders handoffs`;
+    const cases: BenchCase[] = [
+      { name: 'redis-semaphore Mutex serial', op: semaphoreSerial },
+      { name: 'redlock serial', op: redlockSerial },
+      { name: 'keel serial', baseline: 'redis-semaphore Mutex serial', op: keelSerial },
+      { name: 'keel serial (vs redlock)', baseline: 'redlock serial', op: keelSerial },
+      { name: semaphoreContended, op: semaphoreContention.op },
+      { name: keelContended, baseline: semaphoreContended, op: keelContention.op },
+    ];
+    return {
+      cases,
+      async close() {
+        for (const [name, contention] of [
+          [keelContended, keelContention],
+          [semaphoreContended, semaphoreContention],
+        ] as const) {
+          const line = JSON.stringify({ suite: 'locks', name, ...contention.summary() });
+          process.stderr.write(`[locks] acquire waits (warm-up included): ${line}\n`);
+        }
+        await close();
+      },
+    };
+  },
+});

@@ -1,0 +1,37 @@
+/** A lock held in Redis, as returned by `RedisLocksService.acquire`. */
+export interface Lock {
+  /** The locked keys (without duplicates), as given. */
+  readonly keys: readonly string[];
+  /** The owner: the value stored in every lock key; release and renew need it. */
+  readonly identifier: string;
+  /**
+   * Fencing token: greater than every token handed out earlier for any of the keys. Pass it
+   * to the resource you protect and have it reject writes with a smaller token than it has seen.
+   */
+  readonly token: number;
+  /** When the lock expires unless renewed: ms since the epoch, by the Redis server's clock. */
+  readonly expiresAt: number;
+}
+
+/** Options of `RedisLocksService.acquire` and `withLock`. */
+export interface AcquireOptions {
+  /** The owner's identifier; default: `<app id>:<random UUID>`. */
+  readonly identifier?: string | undefined;
+  /** Time to live in ms; default: the `defaultTtlMs` setting. */
+  readonly ttl?: number | undefined;
+  /**
+   * `true` (default): wait for a held lock, up to `timeout`, then fail with `LockTimeoutError`.
+   * `false`: fail at once with `LockExistsError`.
+   */
+  readonly wait?: boolean | undefined;
+  /** How long to wait in ms; default: the `waitTimeoutMs` setting. `Infinity`: no limit. */
+  readonly timeout?: number | undefined;
+  /**
+   * Aborts the wait (`LockAbortedError`). With `withLock`, aborting it while the function
+   * runs aborts the function's signal with the same reason.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The function run by `withLock`: it gets an AbortSignal that fires if the lock is lost. */
+export type LockedFunction<T> = (signal: AbortSignal, lock: Lock) => Promise<T> | T;
