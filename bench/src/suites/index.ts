@@ -1,9 +1,11 @@
 import type { BenchSuite } from '../harness/suite.js';
+import { keyspaceSuite } from './keyspace.js';
 import { locksSuite } from './locks.js';
 import { transportSuite } from './transport.js';
 
 /** Every suite, by name. Add new suites here. */
 export const suites: ReadonlyMap<string, BenchSuite> = new Map([
   [transportSuite.name, transportSuite],
+  [keyspaceSuite.name, keyspaceSuite],
   [locksSuite.name, locksSuite],
 ]);

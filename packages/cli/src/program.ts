@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { type CliIo, collect, processIo } from './cli-io.js';
 import { checkCommand } from './commands/check-command.js';
 import { type RunCommandOptions, runCommand } from './commands/run-command.js';
+import { registerWatchCommand } from './commands/watch-command.js';
 
 /** Builds the `keel` command line program; `exit` receives each command's exit code. */
 export function createProgram(io: CliIo = processIo, exit: (code: number) => void = setExitCode): Command {
@@ -37,6 +38,8 @@ export function createProgram(io: CliIo = processIo, exit: (code: number) => voi
   ).action(async (files: string[], options: RunCommandOptions) => {
     exit(await runCommand(files, options, io));
   });
+
+  registerWatchCommand(program, io, exit);
 
   return program;
 }

@@ -1,6 +1,13 @@
 import type { RegisteredServiceClass } from '@keel/core';
+import { RedisKeyspaceWatcher } from './keyspace/redis-keyspace-watcher.js';
 import { RedisLocksService } from './locks/redis-locks-service.js';
+import { RedisMapService } from './map/redis-map-service.js';
 import { RedisTransportService } from './transport/redis-transport-service.js';
 
 /** Service classes of @keel/redis, registered when the package is listed in `packages:`. */
-export const keelServices: readonly RegisteredServiceClass[] = [RedisTransportService, RedisLocksService];
+export const keelServices: readonly RegisteredServiceClass[] = [
+  RedisTransportService,
+  RedisLocksService,
+  RedisKeyspaceWatcher,
+  RedisMapService,
+];

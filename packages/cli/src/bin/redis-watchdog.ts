@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createWatchdogProgram } from '../commands/watch-command.js';
+
+await createWatchdogProgram().parseAsync(process.argv);

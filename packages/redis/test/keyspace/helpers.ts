@@ -1,0 +1,91 @@
+import type { Logger } from '@keel/core';
+import { createLogger } from '@keel/core';
+import { withNode, type RedisTarget } from '../../../test-utils/src/index.js';
+import type { KeyspaceCallback, KeyspaceEventInfo } from '../../src/keyspace/keyspace-watcher.js';
+
+/** One delivered event, as the tests compare them. */
+export interface Seen {
+  readonly key: string;
+  readonly value: string | null;
+  readonly event: string;
+  readonly valueKind: KeyspaceEventInfo['valueKind'];
+  readonly node: string;
+}
+
+/** A callback that records what it gets. */
+export function recorder(): {
+  seen: Seen[];
+  callback: KeyspaceCallback;
+  keys: (prefix?: string) => string[];
+} {
+  const seen: Seen[] = [];
+  const callback: KeyspaceCallback = (key, value, event, info) => {
+    seen.push({
+      key,
+      value: value === null ? null : value.toString(),
+      event,
+      valueKind: info.valueKind,
+      node: info.node,
+    });
+  };
+  return {
+    seen,
+    callback,
+    keys: (prefix = '') => seen.filter((s) => s.key.startsWith(prefix)).map((s) => s.key),
+  };
+}
+
+/** The addresses of every node of the target (the server, or every cluster node). */
+export function nodeAddresses(target: RedisTarget): { host: string; port: number }[] {
+  return target.mode === 'standalone'
+    ? [{ host: target.server.host, port: target.server.port }]
+    : target.cluster.nodes.filter((node) => node.server.running).map(({ host, port }) => ({ host, port }));
+}
+
+/** Sets `notify-keyspace-events` on every node. */
+export async function setNotifyFlags(target: RedisTarget, value: string): Promise<void> {
+  await Promise.all(
+    nodeAddresses(target).map((node) =>
+      withNode(node, target.password, (client) => client.config('SET', 'notify-keyspace-events', value)),
+    ),
+  );
+}
+
+/** `notify-keyspace-events` of every node, by `host:port`. */
+export async function notifyFlags(target: RedisTarget): Promise<Map<string, string>> {
+  const entries = await Promise.all(
+    nodeAddresses(target).map(async (node) => {
+      const reply: unknown = await withNode(node, target.password, (client) =>
+        client.config('GET', 'notify-keyspace-events'),
+      );
+      return [`${node.host}:${node.port}`, Array.isArray(reply) ? String(reply[1]) : ''] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** A logger that keeps its lines, to check what was logged. */
+export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const destination = {
+    write(chunk: string): boolean {
+      chunks.push(chunk);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  const logger = createLogger({ level: 'info', destination });
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(name: string): string {
+  return `${name}:${Math.random().toString(36).slice(2, 8)}:`;
+}

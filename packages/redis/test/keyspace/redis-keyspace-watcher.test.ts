@@ -1,0 +1,111 @@
+import {
+  App,
+  createLogger,
+  dependency,
+  Service,
+  ServiceRegistry,
+  type AppConfig,
+  type ServiceConfig,
+} from '@keel/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeBoth, waitUntil } from '../../../test-utils/src/index.js';
+import { RedisKeyspaceWatcher } from '../../src/keyspace/redis-keyspace-watcher.js';
+import { redisKeyspaceWatcherSettings } from '../../src/keyspace/redis-keyspace-watcher-settings.js';
+import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
+import { uniquePrefix } from './helpers.js';
+
+const watcherDep = dependency(RedisKeyspaceWatcher, { setting: 'watcher' });
+
+/** A service of the app that reacts to key changes through the watcher. */
+class ChangeLog extends Service<{ watcher?: string }> {
+  static override dependencies = [watcherDep];
+  readonly changes: string[] = [];
+
+  override init(): Promise<void> {
+    this.use(watcherDep).addCallback((key, value, event) => {
+      this.changes.push(`${event} ${key} ${value?.toString() ?? '-'}`);
+    });
+    return Promise.resolve();
+  }
+}
+
+const registry = new ServiceRegistry().register(RedisTransportService, RedisKeyspaceWatcher, ChangeLog);
+
+function entry(
+  cls: string,
+  name: string,
+  settings: Readonly<Record<string, unknown>>,
+  index: number,
+): ServiceConfig {
+  return {
+    cls,
+    name,
+    enabled: true,
+    required: true,
+    override: false,
+    dependsOn: [],
+    settings,
+    source: { file: 'ks.yaml', path: `services[${index}]` },
+  };
+}
+
+describe('RedisKeyspaceWatcher settings', () => {
+  it('accepts the documented settings and rejects bad flags and unknown keys', () => {
+    expect(
+      redisKeyspaceWatcherSettings.validate({
+        patterns: ['a:*'],
+        events: 'KEA',
+        fetchValue: 'none',
+        count: 3,
+      }).success,
+    ).toBe(true);
+    expect(redisKeyspaceWatcherSettings.validate({ count: null }).success).toBe(true);
+    expect(redisKeyspaceWatcherSettings.validate({ events: 'gq' }).success).toBe(false);
+    expect(redisKeyspaceWatcherSettings.validate({ fetchValue: 'dump' }).success).toBe(false);
+    expect(redisKeyspaceWatcherSettings.validate({ pattern: '*' }).success).toBe(false);
+    expect(redisKeyspaceWatcherSettings.keys).toContain('handoverTimeoutMs');
+  });
+});
+
+describeBoth('RedisKeyspaceWatcher service', (target) => {
+  const apps: App[] = [];
+  afterAll(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.stop()));
+  });
+
+  it('starts from an app config and calls the callbacks other services register', async () => {
+    const p = uniquePrefix('svc');
+    const config: AppConfig = {
+      packages: [],
+      files: ['ks.yaml'],
+      app: { name: 'ks', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 5_000, logLevel: 'silent' },
+      services: [
+        entry('RedisTransportService', 'redis', { ...target.transportSettings() }, 0),
+        entry(
+          'RedisKeyspaceWatcher',
+          'watcher',
+          { ...redisKeyspaceWatcherSettings.defaults, transport: 'redis', patterns: [`${p}*`], events: '$g' },
+          1,
+        ),
+        entry('ChangeLog', 'changes', { watcher: 'watcher' }, 2),
+      ],
+    };
+    const app = new App(config, { registry, logger: createLogger({ level: 'silent' }) });
+    apps.push(app);
+    await app.start();
+    const changes = app.services.get(ChangeLog);
+    const client = target.client();
+    await client.set(`${p}a`, 'one');
+    await client.hset(`${p}h`, 'f', 'v'); // not watched (h)
+    await client.del(`${p}a`);
+    await waitUntil(() => changes.changes.length === 2);
+    expect(changes.changes).toEqual([`set ${p}a one`, `del ${p}a -`]);
+    const watcher = app.services.get(RedisKeyspaceWatcher);
+    expect(await watcher.health()).toMatchObject({
+      healthy: true,
+      details: { status: 'watching', delivered: 2 },
+    });
+    await app.stop();
+    expect(watcher.stats()).toBeUndefined();
+  });
+});
