@@ -1,4 +1,4 @@
-import type { SlotRange } from './key-slot.js';
+import type { SlotRange } from './slot-ranges.js';
 
 /** One node of a Redis Cluster, from a `CLUSTER NODES` line. */
 export interface ClusterNodeInfo {

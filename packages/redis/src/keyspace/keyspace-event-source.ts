@@ -5,7 +5,7 @@ import { Cluster, Redis } from 'ioredis';
 import { parseClusterView, servingMasters, type ClusterNodeInfo, type ClusterView } from './cluster-view.js';
 import { configureNodeAt } from './configure-node.js';
 import { globToRegExp } from './glob-to-regexp.js';
-import { hashTagForRanges, rangesOverlap, type SlotRange } from './key-slot.js';
+import { hashTagForRanges, rangesOverlap, type SlotRange } from './slot-ranges.js';
 import type { KeyspaceConnection, KeyspaceEvent } from './keyspace-event.js';
 import { eventClassOf, parseEventClasses, type KeyspaceEventClass } from './keyspace-flags.js';
 import { KeyspaceNode, type KeyspaceNodeHandlers } from './keyspace-node.js';

@@ -12,7 +12,7 @@ import { LockTimeoutError } from './errors/lock-timeout-error.js';
 import { LocksClosedError } from './errors/locks-closed-error.js';
 import { NotLockOwnerError } from './errors/not-lock-owner-error.js';
 import { fenceKeyOf } from './fence-key.js';
-import { keySlot } from './key-slot.js';
+import { keySlot } from '../cluster/key-slot.js';
 import type { AcquireOptions, Lock, LockedFunction } from './lock.js';
 import { LockKeeper } from './lock-keeper.js';
 import { acquireScript, lockScripts, mexistsScript, releaseScript, renewScript } from './lock-scripts.js';

@@ -6,7 +6,8 @@ import {
   parseEventClasses,
   parseNotifyConfig,
 } from '../../src/keyspace/keyspace-flags.js';
-import { keySlot, hashTagForRanges } from '../../src/keyspace/key-slot.js';
+import { keySlot } from '../../src/cluster/key-slot.js';
+import { hashTagForRanges } from '../../src/keyspace/slot-ranges.js';
 
 describe('keyspace flags', () => {
   it('parses class flags, expanding A and ignoring K and E', () => {

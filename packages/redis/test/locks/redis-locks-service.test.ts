@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBoth } from '../../../test-utils/src/index.js';
 import { fenceKeyOf } from '../../src/locks/fence-key.js';
-import { keySlot } from '../../src/locks/key-slot.js';
+import { keySlot } from '../../src/cluster/key-slot.js';
 import { redisLocksSettings } from '../../src/locks/redis-locks-settings.js';
 import type { RedisLocksService } from '../../src/locks/redis-locks-service.js';
 import { startLocksApp, type LocksApp } from './locks-app.js';

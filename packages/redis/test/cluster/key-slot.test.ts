@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeBoth } from '../../../test-utils/src/index.js';
+import { crc16, hashTagOf, keySlot } from '../../src/cluster/key-slot.js';
+import { sameSlotKey } from '../../src/cluster/same-slot-key.js';
 import { fenceKeyOf } from '../../src/locks/fence-key.js';
-import { crc16, hashTagOf, keySlot } from '../../src/locks/key-slot.js';
 
 const SAMPLE_KEYS = [
   'a',
@@ -21,9 +22,12 @@ const SAMPLE_KEYS = [
 ];
 
 describe('key slots', () => {
-  it('computes CRC16-XMODEM', () => {
+  it('computes CRC16-XMODEM and the slots Redis documents', () => {
     expect(crc16(Buffer.from('123456789'))).toBe(0x31c3);
-    expect(crc16(Buffer.alloc(0))).toBe(0);
+    expect(keySlot('foo')).toBe(12182);
+    expect(keySlot('hello')).toBe(866);
+    expect(keySlot(Buffer.from('foo'))).toBe(12182);
+    expect(keySlot(new Uint8Array(Buffer.from('{user1000}.a')))).toBe(keySlot('user1000'));
   });
 
   it('finds hash tags as Redis does', () => {
@@ -41,8 +45,11 @@ describe('key slots', () => {
     expect(fenceKeyOf('a}b')).toMatch(/^\{[0-9a-z]+\}:fence:a\}b$/);
   });
 
-  it('puts every fence key in its lock key slot', () => {
-    for (const key of SAMPLE_KEYS) expect(keySlot(fenceKeyOf(key)), key).toBe(keySlot(key));
+  it('puts every companion key in its key slot', () => {
+    for (const key of SAMPLE_KEYS) {
+      expect(keySlot(fenceKeyOf(key)), key).toBe(keySlot(key));
+      expect(keySlot(sameSlotKey(key, ':lease')), key).toBe(keySlot(key));
+    }
   });
 });
 

@@ -1,0 +1,2 @@
+export * from './key-slot.js';
+export * from './same-slot-key.js';
