@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../harness/suite.js';
+import { cacheSuite } from './cache.js';
 import { keyspaceSuite } from './keyspace.js';
 import { locksSuite } from './locks.js';
 import { transportSuite } from './transport.js';
@@ -8,4 +9,5 @@ export const suites: ReadonlyMap<string, BenchSuite> = new Map([
   [transportSuite.name, transportSuite],
   [keyspaceSuite.name, keyspaceSuite],
   [locksSuite.name, locksSuite],
+  [cacheSuite.name, cacheSuite],
 ]);

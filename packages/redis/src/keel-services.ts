@@ -1,4 +1,5 @@
 import type { RegisteredServiceClass } from '@keel/core';
+import { RedisCache } from './cache/redis-cache.js';
 import { RedisKeyspaceWatcher } from './keyspace/redis-keyspace-watcher.js';
 import { RedisLocksService } from './locks/redis-locks-service.js';
 import { RedisMapService } from './map/redis-map-service.js';
@@ -7,6 +8,7 @@ import { RedisTransportService } from './transport/redis-transport-service.js';
 /** Service classes of @keel/redis, registered when the package is listed in `packages:`. */
 export const keelServices: readonly RegisteredServiceClass[] = [
   RedisTransportService,
+  RedisCache,
   RedisLocksService,
   RedisKeyspaceWatcher,
   RedisMapService,

@@ -1,0 +1,10 @@
+export * from './codec/index.js';
+export * from './cache-argument-error.js';
+export * from './cache-load-timeout-error.js';
+export * from './cache-loader-error.js';
+export type { CachePipeline } from './cache-pipeline.js';
+export type * from './cache-types.js';
+export { LOAD_CHANNEL } from './load-notifier.js';
+export type { RedisConn } from './redis-command.js';
+export * from './redis-cache-settings.js';
+export * from './redis-cache.js';

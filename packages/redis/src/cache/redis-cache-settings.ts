@@ -1,0 +1,26 @@
+import { defineSettings, type SettingsSpec } from '@keel/core';
+import typia, { type tags } from 'typia';
+
+/** Settings of {@link RedisCache}. */
+export interface RedisCacheSettings {
+  /** Name of the `RedisTransportService` to use; unset: the app's only one. */
+  transport?: string;
+  /**
+   * Time to live in seconds of values written by `set`, `mset` and `getOrSet` without a `ttl`
+   * option; unset: such values never expire.
+   */
+  defaultTtl?: number & tags.ExclusiveMinimum<0>;
+  /**
+   * Largest encoded value, in bytes, that a write accepts; a larger one is refused with
+   * `CacheValueTooLargeError` before anything is written. The default is 16 MiB.
+   * @default 16777216
+   */
+  maxValueBytes: number & tags.Type<'uint32'> & tags.Minimum<1>;
+}
+
+/** Settings declaration of {@link RedisCache}. */
+export const redisCacheSettings: SettingsSpec<RedisCacheSettings> = defineSettings<RedisCacheSettings>({
+  validate: typia.createValidateEquals<Partial<RedisCacheSettings>>(),
+  keys: typia.misc.literals<keyof RedisCacheSettings>(),
+  defaults: { maxValueBytes: 16 * 1024 * 1024 },
+});
