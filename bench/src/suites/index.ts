@@ -2,6 +2,7 @@ import type { BenchSuite } from '../harness/suite.js';
 import { cacheSuite } from './cache.js';
 import { keyspaceSuite } from './keyspace.js';
 import { locksSuite } from './locks.js';
+import { streamsMemorySuite, streamsSuite } from './streams.js';
 import { transportSuite } from './transport.js';
 
 /** Every suite, by name. Add new suites here. */
@@ -10,4 +11,6 @@ export const suites: ReadonlyMap<string, BenchSuite> = new Map([
   [keyspaceSuite.name, keyspaceSuite],
   [locksSuite.name, locksSuite],
   [cacheSuite.name, cacheSuite],
+  [streamsSuite.name, streamsSuite],
+  [streamsMemorySuite.name, streamsMemorySuite],
 ]);

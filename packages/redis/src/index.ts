@@ -7,3 +7,5 @@ export * from './lua/index.js';
 export * from './keyspace/index.js';
 export * from './map/index.js';
 export * from './locks/index.js';
+export * from './streams/index.js';
+export * from './pubsub/index.js';

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import {
+  App,
+  type AppConfig,
+  JSONRPCServer,
+  jsonRpcServerSettings,
+  RpcError,
+  type RpcContext,
+  type RpcService,
+  Scope,
+  Service,
+  type ServiceConfig,
+  ServiceRegistry,
+} from '@keel/core';
+import typia from 'typia';
+import type { RedisTarget } from '../../../test-utils/src/index.js';
+import { RedisPublisher } from '../../src/pubsub/redis-publisher.js';
+import { redisPublisherSettings } from '../../src/pubsub/redis-publisher-settings.js';
+import { RedisSubscriber } from '../../src/pubsub/redis-subscriber.js';
+import {
+  redisSubscriberSettings,
+  type RedisSubscriberSettings,
+} from '../../src/pubsub/redis-subscriber-settings.js';
+import { RedisListener } from '../../src/streams/redis-listener.js';
+import {
+  redisListenerSettings,
+  type RedisListenerSettings,
+} from '../../src/streams/redis-listener-settings.js';
+import { RedisStreamRPCClient } from '../../src/streams/redis-stream-rpc-client.js';
+import {
+  redisStreamRpcClientSettings,
+  type RedisStreamRpcClientSettings,
+} from '../../src/streams/redis-stream-rpc-client-settings.js';
+import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
+
+/** What the test handlers saw, per app. */
+export class Probe {
+  readonly calls: { method: string; params: unknown; context: RpcContext }[] = [];
+  readonly failures = new Map<string, number>();
+
+  count(method: string): number {
+    return this.calls.filter((call) => call.method === method).length;
+  }
+
+  paramsOf(method: string): unknown[] {
+    return this.calls.filter((call) => call.method === method).map((call) => call.params);
+  }
+}
+
+const probes = new Map<string, Probe>();
+
+/** The probe of the app named `app`. */
+export function probeOf(app: string): Probe {
+  let probe = probes.get(app);
+  if (probe === undefined) {
+    probe = new Probe();
+    probes.set(app, probe);
+  }
+  return probe;
+}
+
+/** The methods the tests call, served as `ext.<route>`. */
+export class ExtService extends Service implements RpcService {
+  /* eslint-disable @typescript-eslint/unbound-method -- the server binds `this` */
+  get routes() {
+    return {
+      echo: this.echo,
+      double: this.double,
+      whoami: this.whoami,
+      admin_echo: this.echo,
+      public_echo: this.echo,
+      fail: this.fail,
+      flaky: this.flaky,
+      reject: this.reject,
+      slow: this.slow,
+    };
+  }
+  /* eslint-enable @typescript-eslint/unbound-method */
+
+  get permissions() {
+    return { '*': Scope.USER, 'admin_*': Scope.SYSTEM, 'public_*': Scope.GUEST };
+  }
+
+  get validators() {
+    return { double: typia.createValidate<{ value: number }>() };
+  }
+
+  get #probe(): Probe {
+    return probeOf(this.app.name);
+  }
+
+  echo(params: unknown, context: RpcContext): unknown {
+    this.#probe.calls.push({ method: context.method, params, context });
+    return params;
+  }
+
+  double({ value }: { value: number }, context: RpcContext): number {
+    this.#probe.calls.push({ method: context.method, params: { value }, context });
+    return value * 2;
+  }
+
+  whoami(params: unknown, context: RpcContext): object {
+    this.#probe.calls.push({ method: context.method, params, context });
+    return { scope: context.scope, correlationId: context.correlationId ?? null, headers: context.headers };
+  }
+
+  fail(params: unknown, context: RpcContext): never {
+    this.#probe.calls.push({ method: context.method, params, context });
+    throw new Error('boom');
+  }
+
+  /** Fails the first `times` calls with the same `key`, then succeeds. */
+  flaky(params: { key: string; times: number }, context: RpcContext): string {
+    this.#probe.calls.push({ method: context.method, params, context });
+    const failed = this.#probe.failures.get(params.key) ?? 0;
+    if (failed < params.times) {
+      this.#probe.failures.set(params.key, failed + 1);
+      throw new Error(`flaky ${params.key}`);
+    }
+    return 'ok';
+  }
+
+  reject(params: unknown, context: RpcContext): never {
+    this.#probe.calls.push({ method: context.method, params, context });
+    throw new RpcError(4001, 'Out of stock', { data: { sku: 'A1' } });
+  }
+
+  async slow(params: { ms: number }, context: RpcContext): Promise<string> {
+    this.#probe.calls.push({ method: context.method, params, context });
+    await new Promise((resolve) => setTimeout(resolve, params.ms));
+    return 'slow';
+  }
+}
+
+export const registry = new ServiceRegistry().register(
+  RedisTransportService,
+  JSONRPCServer,
+  ExtService,
+  RedisListener,
+  RedisStreamRPCClient,
+  RedisSubscriber,
+  RedisPublisher,
+);
+
+function entry(cls: string, name: string, settings: object, index: number): ServiceConfig {
+  return {
+    cls,
+    name,
+    enabled: true,
+    required: true,
+    override: false,
+    dependsOn: [],
+    settings: settings as Record<string, unknown>,
+    source: { file: 'test.yaml', path: `services[${index}]` },
+  };
+}
+
+/** Options of {@link startApp}. */
+export interface StartAppOptions {
+  /** App name (a random one by default, so tests never share streams). */
+  readonly name?: string;
+  /** Listener settings over the defaults; `false`: no listener. */
+  readonly listener?: Partial<RedisListenerSettings> | false;
+  /** Client settings over the defaults. */
+  readonly client?: Partial<RedisStreamRpcClientSettings>;
+  /** Subscriber settings; unset: no subscriber. */
+  readonly subscriber?: Partial<RedisSubscriberSettings>;
+  /** Serve the ext methods (default true). */
+  readonly ext?: boolean;
+}
+
+const apps: App[] = [];
+
+/** A random app name. */
+export function appName(prefix = 'app'): string {
+  return `${prefix}${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Starts a real App on `target`: transport, JSONRPCServer, `ext` methods, a listener, a stream
+ * client, a publisher (and a subscriber when asked). Stopped by {@link stopApps}.
+ */
+export async function startApp(target: RedisTarget, options: StartAppOptions = {}): Promise<App> {
+  const name = options.name ?? appName();
+  const services: ServiceConfig[] = [];
+  const add = (cls: string, serviceName: string, settings: object): void => {
+    services.push(entry(cls, serviceName, settings, services.length));
+  };
+  add('RedisTransportService', 'redis', target.transportSettings());
+  add('JSONRPCServer', 'rpc_server', { ...jsonRpcServerSettings.defaults });
+  if (options.ext !== false) add('ExtService', 'ext', {});
+  if (options.listener !== false) {
+    add('RedisListener', 'redis_stream.rpc', { ...redisListenerSettings.defaults, ...options.listener });
+  }
+  add('RedisStreamRPCClient', 'stream_client', {
+    ...redisStreamRpcClientSettings.defaults,
+    ...options.client,
+  });
+  add('RedisPublisher', 'publisher', { ...redisPublisherSettings.defaults });
+  if (options.subscriber !== undefined) {
+    add('RedisSubscriber', 'subscriber', { ...redisSubscriberSettings.defaults, ...options.subscriber });
+  }
+  const config: AppConfig = {
+    packages: [],
+    files: ['test.yaml'],
+    app: { name, env: 'test', initTimeoutMs: 20_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
+    services,
+  };
+  const app = new App(config, { registry });
+  apps.push(app);
+  await app.start();
+  return app;
+}
+
+/** Stops every app started by {@link startApp}. */
+export async function stopApps(): Promise<void> {
+  await Promise.all(apps.splice(0).map((app) => app.stop()));
+}
