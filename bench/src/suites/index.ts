@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../harness/suite.js';
 import { cacheSuite } from './cache.js';
+import { forwarderSuite } from './forwarder.js';
 import { keyspaceSuite } from './keyspace.js';
 import { locksSuite } from './locks.js';
 import { streamsMemorySuite, streamsSuite } from './streams.js';
@@ -9,6 +10,7 @@ import { transportSuite } from './transport.js';
 export const suites: ReadonlyMap<string, BenchSuite> = new Map([
   [transportSuite.name, transportSuite],
   [keyspaceSuite.name, keyspaceSuite],
+  [forwarderSuite.name, forwarderSuite],
   [locksSuite.name, locksSuite],
   [cacheSuite.name, cacheSuite],
   [streamsSuite.name, streamsSuite],

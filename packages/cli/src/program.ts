@@ -30,6 +30,7 @@ export function createProgram(io: CliIo = processIo, exit: (code: number) => voi
       .description('start the app; stops gracefully on SIGINT/SIGTERM')
       .argument('<files...>', 'YAML config files, merged in order')
       .option('--embedded-redis', 'start a throwaway redis-server when REDIS_URL is unset', false)
+      .option('--each', 'run each file as its own app (in one process) instead of merging them', false)
       .addOption(
         new Option('--log-format <format>', 'log lines as JSON or human-readable (default: pretty on a terminal)')
           .choices(['json', 'pretty'])

@@ -48,10 +48,20 @@ function deadPort(): Promise<number> {
 }
 
 describe('keel run', () => {
-  it('runs the demo on an embedded redis-server and stops it on SIGTERM, exiting 0', async () => {
+  it('runs the demo apps on an embedded redis-server and stops them on SIGTERM, exiting 0', async () => {
     const before = new Set(redisServerPids());
-    const run = spawnKeel(['run', join(REPO_ROOT, 'apps/demo/app.yaml'), '--embedded-redis', '--var', 'HEARTBEAT_MS=100']);
-    await until(() => /heartbeat #2/.test(run.output()), 20_000);
+    const run = spawnKeel([
+      'run',
+      join(REPO_ROOT, 'apps/demo/server.yaml'),
+      join(REPO_ROOT, 'apps/demo/client.yaml'),
+      '--each',
+      '--embedded-redis',
+      '--var',
+      'HEARTBEAT_MS=100',
+      '--var',
+      'SHOP_MS=100',
+    ]);
+    await until(() => /heartbeat #2/.test(run.output()) && /ordered 2 × pears/.test(run.output()), 30_000);
     const output = run.output();
     expect(output).toMatch(/embedded redis-server started on 127\.0\.0\.1:\d+/);
     expect(output).toContain('service started');
@@ -60,7 +70,9 @@ describe('keel run', () => {
     run.child.kill('SIGTERM');
     const { code, stdout } = await run.result;
     expect(code).toBe(0);
-    expect(stdout).toContain('app stopped');
+    expect(stdout).toMatch(/placed order for 1 × apples/);
+    expect(stdout).toMatch(/read back: ok/);
+    expect(stdout.match(/app stopped/g)).toHaveLength(2);
     expect(stdout).toContain('embedded redis-server stopped');
     expect(embedded.filter(pidIsAlive)).toEqual([]);
   });

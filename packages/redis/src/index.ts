@@ -9,3 +9,4 @@ export * from './map/index.js';
 export * from './locks/index.js';
 export * from './streams/index.js';
 export * from './pubsub/index.js';
+export * from './forwarder/index.js';

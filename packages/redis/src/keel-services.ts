@@ -1,5 +1,6 @@
 import type { RegisteredServiceClass } from '@keel/core';
 import { RedisCache } from './cache/redis-cache.js';
+import { KeyspaceForwarder } from './forwarder/keyspace-forwarder.js';
 import { RedisKeyspaceWatcher } from './keyspace/redis-keyspace-watcher.js';
 import { RedisLocksService } from './locks/redis-locks-service.js';
 import { RedisMapService } from './map/redis-map-service.js';
@@ -20,4 +21,5 @@ export const keelServices: readonly RegisteredServiceClass[] = [
   RedisPublisher,
   RedisKeyspaceWatcher,
   RedisMapService,
+  KeyspaceForwarder,
 ];

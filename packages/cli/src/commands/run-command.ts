@@ -9,6 +9,8 @@ import { type ConfigCommandOptions, loadOptions } from './load-options.js';
 export interface RunCommandOptions extends ConfigCommandOptions {
   /** Start a throwaway redis-server when `REDIS_URL` is unset. */
   readonly embeddedRedis: boolean;
+  /** Run each file as its own app (sharing the embedded Redis) instead of merging them into one. */
+  readonly each: boolean;
   /** `json` (pino lines) or `pretty` (human-readable, via pino-pretty). */
   readonly logFormat: 'json' | 'pretty';
 }
@@ -25,28 +27,36 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
   const logger = createLogger({ destination, base: { app: 'keel' } });
   const env = { ...io.env };
   let server: RedisServerHandle | undefined;
-  let app: App | undefined;
+  const started: App[] = [];
   try {
     if (options.embeddedRedis) server = await startEmbeddedRedis(env, logger);
-    let config = await loadConfig(files, loadOptions(options, env));
-    if (server !== undefined) config = pointTransportsAt(config, server);
-    app = new App(config, {
-      logger: createLogger({
+    // One app from all files merged, or (--each) one app per file, started in order.
+    const fileGroups = options.each ? files.map((file) => [file]) : [files];
+    const apps: App[] = [];
+    for (const group of fileGroups) {
+      let config = await loadConfig(group, loadOptions(options, env));
+      if (server !== undefined) config = pointTransportsAt(config, server);
+      const appLogger = createLogger({
         destination,
         level: config.app.logLevel,
         base: { app: config.app.name, env: config.app.env },
-      }),
-    });
+      });
+      apps.push(new App(config, { logger: appLogger }));
+    }
     const stopped = waitForStopSignal(logger);
-    await app.start();
-    app.logger.info({ services: app.services.all().map((s) => s.name) }, 'app started; send SIGINT or SIGTERM to stop');
+    for (const app of apps) {
+      await app.start();
+      started.push(app);
+      app.logger.info({ services: app.services.all().map((s) => s.name) }, 'app started');
+    }
+    logger.info('running; send SIGINT or SIGTERM to stop');
     const signal = await stopped.signal;
-    app.logger.info({ signal }, 'stopping');
+    logger.info({ signal }, 'stopping');
     stopped.dispose();
-    await app.stop();
-    app.logger.info('app stopped');
+    await stopAll(started);
     return 0;
   } catch (error) {
+    await stopAll(started);
     if (error instanceof ConfigError) {
       for (const issue of error.issues) io.stderr.write(`${formatConfigIssue(issue)}\n`);
     } else {
@@ -59,6 +69,16 @@ export async function runCommand(files: readonly string[], options: RunCommandOp
       await server.stop();
       logger.info('embedded redis-server stopped');
     }
+  }
+}
+
+/** Stops apps in reverse start order (App.stop never throws). */
+async function stopAll(apps: App[]): Promise<void> {
+  while (apps.length > 0) {
+    const app = apps.pop();
+    if (app === undefined) break;
+    await app.stop();
+    app.logger.info('app stopped');
   }
 }
 
