@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import typia from '@typia/unplugin/vite';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string): string =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
   plugins: [typia({ cache: true })],

@@ -41,7 +41,9 @@ describe('docs/errors.md', () => {
     const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
     const codes = codesInSources();
     expect(codes.size).toBeGreaterThan(5);
-    const missing = [...codes].filter(([code]) => !doc.includes(`\`${code}\``)).map(([code, file]) => `${code} (${file})`);
+    const missing = [...codes]
+      .filter(([code]) => !doc.includes(`\`${code}\``))
+      .map(([code, file]) => `${code} (${file})`);
     expect(missing).toEqual([]);
   });
 });

@@ -29,11 +29,7 @@ export class Heartbeat extends Service<HeartbeatSettings> {
     const counterKey = this.app.namespace.key('heartbeat', 'count');
     const lastKey = this.app.namespace.key('heartbeat', 'last');
     const now = new Date().toISOString();
-    const results = await this.use(transport)
-      .pipeline()
-      .incr(counterKey)
-      .set(lastKey, now, 'EX', 60)
-      .exec();
+    const results = await this.use(transport).pipeline().incr(counterKey).set(lastKey, now, 'EX', 60).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     this.logger.info({ key: counterKey, count, last: now }, `heartbeat #${count}`);
     return count;

@@ -20,7 +20,8 @@ export interface PlaceOrder {
 /** The struct type the cache validates orders against on every read. */
 export const OrderType = struct(typia.createValidate<Order>(), typia.reflect.schema<Order>());
 
-export const validatePlaceOrder: (input: unknown) => IValidation<PlaceOrder> = typia.createValidate<PlaceOrder>();
+export const validatePlaceOrder: (input: unknown) => IValidation<PlaceOrder> =
+  typia.createValidate<PlaceOrder>();
 export const validateGetOrder: (input: unknown) => IValidation<{ id: string }> = typia.createValidate<{
   id: string & tags.Format<'uuid'>;
 }>();

@@ -37,8 +37,14 @@ export class Orders extends Service implements RpcService {
       stockKey,
       async (_signal, lock) => {
         const order: Order = { id: randomUUID(), item, qty, token: lock.token, placedAt: new Date() };
-        await this.use(cache).set(this.app.namespace.key('order', order.id), order, { ttl: 3600, type: OrderType });
-        this.logger.info({ order: order.id, item, qty, fencingToken: lock.token }, `placed order for ${qty} × ${item}`);
+        await this.use(cache).set(this.app.namespace.key('order', order.id), order, {
+          ttl: 3600,
+          type: OrderType,
+        });
+        this.logger.info(
+          { order: order.id, item, qty, fencingToken: lock.token },
+          `placed order for ${qty} × ${item}`,
+        );
         return order;
       },
       { ttl: 5000 },

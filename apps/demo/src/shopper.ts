@@ -29,7 +29,11 @@ export class Shopper extends Service<ShopperSettings> {
     const app = this.settings.serverApp;
     const item = ITEMS[this.#orders % ITEMS.length] ?? 'apples';
     this.#orders += 1;
-    const order = await client.request<Order>('orders.place', { item, qty: this.#orders }, { app, timeout: 5000 });
+    const order = await client.request<Order>(
+      'orders.place',
+      { item, qty: this.#orders },
+      { app, timeout: 5000 },
+    );
     const stored = await client.request<Order | null>('orders.get', { id: order.id }, { app, timeout: 5000 });
     this.logger.info(
       { order: order.id, fencingToken: order.token, roundTrip: stored?.id === order.id },

@@ -32,7 +32,10 @@ export function createProgram(io: CliIo = processIo, exit: (code: number) => voi
       .option('--embedded-redis', 'start a throwaway redis-server when REDIS_URL is unset', false)
       .option('--each', 'run each file as its own app (in one process) instead of merging them', false)
       .addOption(
-        new Option('--log-format <format>', 'log lines as JSON or human-readable (default: pretty on a terminal)')
+        new Option(
+          '--log-format <format>',
+          'log lines as JSON or human-readable (default: pretty on a terminal)',
+        )
           .choices(['json', 'pretty'])
           .default(isTerminal(io.stdout) ? 'pretty' : 'json'),
       ),

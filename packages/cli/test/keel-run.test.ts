@@ -79,7 +79,12 @@ describe('keel run', () => {
 
   it('exits non-zero, naming host and port, when Redis is unreachable', async () => {
     const port = await deadPort();
-    const { code, stderr } = await runKeel(['run', join(FIXTURES, 'unreachable.yaml'), '--var', `DEAD_PORT=${port}`]);
+    const { code, stderr } = await runKeel([
+      'run',
+      join(FIXTURES, 'unreachable.yaml'),
+      '--var',
+      `DEAD_PORT=${port}`,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toContain(`127.0.0.1:${port}`);
   });

@@ -15,7 +15,10 @@ export interface KeelResult {
 }
 
 /** Spawns `node dist/bin/keel.js ...args` and collects its output. */
-export function spawnKeel(args: readonly string[], env: NodeJS.ProcessEnv = {}): {
+export function spawnKeel(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): {
   child: ChildProcess;
   result: Promise<KeelResult>;
   output: () => string;

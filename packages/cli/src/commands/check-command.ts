@@ -6,7 +6,11 @@ import { type ConfigCommandOptions, loadOptions } from './load-options.js';
  * `keel check FILE...`: loads, validates and builds the app without starting anything.
  * Prints `ok` (exit 0) or every problem, one per line (exit 1).
  */
-export async function checkCommand(files: readonly string[], options: ConfigCommandOptions, io: CliIo): Promise<number> {
+export async function checkCommand(
+  files: readonly string[],
+  options: ConfigCommandOptions,
+  io: CliIo,
+): Promise<number> {
   try {
     const config = await loadConfig(files, loadOptions(options, io.env));
     new App(config, { logger: createLogger({ level: 'silent' }) });

@@ -8,7 +8,10 @@ const TRANSPORT_CLASS = 'RedisTransportService';
  * Starts a throwaway `redis-server` on a free port when `REDIS_URL` is unset and sets `REDIS_URL`
  * in `env` (so `[REDIS_URL]` templates see it). Returns `undefined` when `REDIS_URL` is set.
  */
-export async function startEmbeddedRedis(env: NodeJS.ProcessEnv, logger: Logger): Promise<RedisServerHandle | undefined> {
+export async function startEmbeddedRedis(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<RedisServerHandle | undefined> {
   const configured = env['REDIS_URL'];
   if (configured !== undefined && configured !== '') {
     logger.info('REDIS_URL is set: not starting an embedded redis-server');
@@ -16,7 +19,10 @@ export async function startEmbeddedRedis(env: NodeJS.ProcessEnv, logger: Logger)
   }
   const server = await startRedisServer();
   env['REDIS_URL'] = server.url;
-  logger.info({ address: `${server.host}:${server.port}`, pid: server.pid }, `embedded redis-server started on ${server.host}:${server.port}`);
+  logger.info(
+    { address: `${server.host}:${server.port}`, pid: server.pid },
+    `embedded redis-server started on ${server.host}:${server.port}`,
+  );
   return server;
 }
 

@@ -22,7 +22,11 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
  * `keel run FILE...`: starts the app and runs until SIGINT/SIGTERM, then stops it gracefully
  * (services close in reverse order) and resolves with the exit code. A second signal exits at once.
  */
-export async function runCommand(files: readonly string[], options: RunCommandOptions, io: CliIo): Promise<number> {
+export async function runCommand(
+  files: readonly string[],
+  options: RunCommandOptions,
+  io: CliIo,
+): Promise<number> {
   const destination = logDestination(options.logFormat, io.stdout);
   const logger = createLogger({ destination, base: { app: 'keel' } });
   const env = { ...io.env };

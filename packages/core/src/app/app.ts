@@ -68,7 +68,13 @@ export class App implements AppContext {
     this.namespaceShared = new Namespace(this.env, SHARED_NAMESPACE);
     this.logger =
       options.logger ?? createLogger({ level: config.app.logLevel, base: { app: this.name, env: this.env } });
-    const built = buildServices(config, options.registry ?? defaultRegistry, this, this.logger, this.services);
+    const built = buildServices(
+      config,
+      options.registry ?? defaultRegistry,
+      this,
+      this.logger,
+      this.services,
+    );
     this.#initOrder = built.initOrder;
     for (const entry of this.#initOrder) this.#states.set(entry.service, 'built');
   }
@@ -125,7 +131,10 @@ export class App implements AppContext {
           failures.push({ service: service.name, error });
           this.logger.error({ service: service.name, err: error }, 'service failed to start');
         } else {
-          this.logger.warn({ service: service.name, err: error }, 'optional service failed to start; continuing');
+          this.logger.warn(
+            { service: service.name, err: error },
+            'optional service failed to start; continuing',
+          );
         }
       }
     }
@@ -156,9 +165,17 @@ export class App implements AppContext {
         let health: ServiceHealth = { healthy: false };
         if (state === 'started') {
           try {
-            health = await withTimeout(() => service.health(), 5_000, 'SERVICE_HEALTH_TIMEOUT', 'health timed out');
+            health = await withTimeout(
+              () => service.health(),
+              5_000,
+              'SERVICE_HEALTH_TIMEOUT',
+              'health timed out',
+            );
           } catch (error) {
-            health = { healthy: false, details: { error: error instanceof Error ? error.message : String(error) } };
+            health = {
+              healthy: false,
+              details: { error: error instanceof Error ? error.message : String(error) },
+            };
           }
         }
         services[service.name] = { ...health, state };
@@ -178,7 +195,12 @@ export class App implements AppContext {
       const wasStarted = this.#states.get(service) === 'started';
       this.#states.set(service, 'stopping');
       try {
-        await withTimeout(() => service.close(), timeoutMs, 'SERVICE_CLOSE_TIMEOUT', `close exceeded ${timeoutMs} ms`);
+        await withTimeout(
+          () => service.close(),
+          timeoutMs,
+          'SERVICE_CLOSE_TIMEOUT',
+          `close exceeded ${timeoutMs} ms`,
+        );
         if (wasStarted) this.logger.info({ service: service.name }, 'service stopped');
       } catch (error) {
         this.logger.error({ service: service.name, err: error }, 'service failed to close');

@@ -161,7 +161,9 @@ function resolveDependency(
   }
   const names = candidates.map((s) => `"${s.name}"`).join(', ');
   const how =
-    spec.setting === undefined ? 'give the others distinct classes' : `set settings.${spec.setting} to one name`;
+    spec.setting === undefined
+      ? 'give the others distinct classes'
+      : `set settings.${spec.setting} to one name`;
   return {
     issue: issueAt(
       entryConfig,

@@ -25,7 +25,8 @@ export function findUnsafeParams(params: unknown): RpcParamsProblem[] {
 }
 
 function walk(value: unknown, path: string, depth: number, problems: RpcParamsProblem[]): void {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || problems.length >= 10) return;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || problems.length >= 10)
+    return;
   if (depth >= MAX_PARAMS_DEPTH) {
     problems.push({ path, expected: `at most ${MAX_PARAMS_DEPTH} levels of nesting` });
     return;

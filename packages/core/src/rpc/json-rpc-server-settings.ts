@@ -19,13 +19,19 @@ export interface JsonRpcServerSettings {
    * Time budget of a call without a `Timeout` header, in ms: queueing plus running.
    * @default 30000
    */
-  defaultRequestTimeMs: number & typia.tags.Type<'uint32'> & typia.tags.Minimum<1> & typia.tags.Maximum<2147483647>;
+  defaultRequestTimeMs: number &
+    typia.tags.Type<'uint32'> &
+    typia.tags.Minimum<1> &
+    typia.tags.Maximum<2147483647>;
   /**
    * Upper bound of a call's time budget in ms (at most 2^31 - 1, Node's timer limit); a larger
    * `Timeout` header is clamped to it.
    * @default 300000
    */
-  maxRequestTimeMs: number & typia.tags.Type<'uint32'> & typia.tags.Minimum<1> & typia.tags.Maximum<2147483647>;
+  maxRequestTimeMs: number &
+    typia.tags.Type<'uint32'> &
+    typia.tags.Minimum<1> &
+    typia.tags.Maximum<2147483647>;
   /**
    * Serve the built-in methods `rpc.api` and `rpc.status`.
    * @default true
@@ -38,15 +44,16 @@ export interface JsonRpcServerSettings {
   closeTimeoutMs: number & typia.tags.Type<'uint32'>;
 }
 
-export const jsonRpcServerSettings: SettingsSpec<JsonRpcServerSettings> = defineSettings<JsonRpcServerSettings>({
-  validate: typia.createValidateEquals<Partial<JsonRpcServerSettings>>(),
-  keys: typia.misc.literals<keyof JsonRpcServerSettings>(),
-  defaults: {
-    maxParallelTasks: 128,
-    maxQueuedRequests: 10_000,
-    defaultRequestTimeMs: 30_000,
-    maxRequestTimeMs: 300_000,
-    enableBuiltins: true,
-    closeTimeoutMs: 5_000,
-  },
-});
+export const jsonRpcServerSettings: SettingsSpec<JsonRpcServerSettings> =
+  defineSettings<JsonRpcServerSettings>({
+    validate: typia.createValidateEquals<Partial<JsonRpcServerSettings>>(),
+    keys: typia.misc.literals<keyof JsonRpcServerSettings>(),
+    defaults: {
+      maxParallelTasks: 128,
+      maxQueuedRequests: 10_000,
+      defaultRequestTimeMs: 30_000,
+      maxRequestTimeMs: 300_000,
+      enableBuiltins: true,
+      closeTimeoutMs: 5_000,
+    },
+  });

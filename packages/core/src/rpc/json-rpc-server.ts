@@ -116,7 +116,9 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
       this.#countFailure(undefined, undefined, headers, error, 'empty batch');
       return errorResponse(null, error);
     }
-    const responses = await Promise.all(request.map((item: unknown) => this.#handleOne(item, headers, options)));
+    const responses = await Promise.all(
+      request.map((item: unknown) => this.#handleOne(item, headers, options)),
+    );
     const answered = responses.filter((response) => response !== null);
     return answered.length === 0 ? null : answered;
   }
@@ -135,7 +137,9 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
       throw error;
     }
     if (typeof method !== 'string' || method === '') {
-      const error = rpcError(RpcCode.INVALID_REQUEST, { data: { reason: 'method must be a non-empty string' } });
+      const error = rpcError(RpcCode.INVALID_REQUEST, {
+        data: { reason: 'method must be a non-empty string' },
+      });
       this.#countFailure(undefined, params, headers, error, 'invalid method name');
       throw error;
     }
@@ -182,7 +186,11 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 
-  async #handleOne(raw: unknown, headers: ParsedRpcHeaders, options: RpcCallOptions): Promise<JsonRpcResponse | null> {
+  async #handleOne(
+    raw: unknown,
+    headers: ParsedRpcHeaders,
+    options: RpcCallOptions,
+  ): Promise<JsonRpcResponse | null> {
     const request = parseJsonRpcRequest(raw);
     if (!request.ok) {
       const error = rpcError(RpcCode.INVALID_REQUEST, { data: { reason: request.reason } });
@@ -198,7 +206,12 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   }
 
   /** Admission, checks, queueing and the run of one call; counts and logs its outcome. */
-  async #invoke(method: string, params: unknown, headers: ParsedRpcHeaders, options: RpcCallOptions): Promise<unknown> {
+  async #invoke(
+    method: string,
+    params: unknown,
+    headers: ParsedRpcHeaders,
+    options: RpcCallOptions,
+  ): Promise<unknown> {
     let reason: string | undefined;
     try {
       const prepared = this.#prepare(method, params, options.scope);
@@ -249,7 +262,12 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   }
 
   /** Applies the time budget, waits for a slot, runs the handler. */
-  async #run(method: RpcMethod, params: object, headers: ParsedRpcHeaders, options: RpcCallOptions): Promise<unknown> {
+  async #run(
+    method: RpcMethod,
+    params: object,
+    headers: ParsedRpcHeaders,
+    options: RpcCallOptions,
+  ): Promise<unknown> {
     const now = Date.now();
     const timeoutMs = Math.min(
       headers.timeoutMs ?? this.settings.defaultRequestTimeMs,

@@ -67,10 +67,12 @@ export class MethodTable {
       const permissionOf = createPermissionResolver(exposed.permissions, service.name);
       const validators: Readonly<Record<string, unknown>> = exposed.validators ?? {};
       for (const route of Object.keys(validators)) {
-        if (!Object.hasOwn(exposed.routes, route)) throw routeError(service.name, `has a validator for unknown route "${route}"`);
+        if (!Object.hasOwn(exposed.routes, route))
+          throw routeError(service.name, `has a validator for unknown route "${route}"`);
       }
       for (const [route, handler] of Object.entries(exposed.routes)) {
-        if (typeof handler !== 'function') throw routeError(service.name, `route "${route}" is not a function`);
+        if (typeof handler !== 'function')
+          throw routeError(service.name, `route "${route}" is not a function`);
         const validator = Object.hasOwn(validators, route) ? validators[route] : undefined;
         if (validator !== undefined && typeof validator !== 'function') {
           throw routeError(service.name, `validator of route "${route}" is not a function`);

@@ -29,7 +29,8 @@ export function parseJsonRpcRequest(value: unknown): ValidRequest | InvalidReque
   const request = value as Readonly<Record<string, unknown>>;
   if (request['jsonrpc'] !== '2.0') return { ok: false, reason: 'jsonrpc must be "2.0"' };
   const method = request['method'];
-  if (typeof method !== 'string' || method === '') return { ok: false, reason: 'method must be a non-empty string' };
+  if (typeof method !== 'string' || method === '')
+    return { ok: false, reason: 'method must be a non-empty string' };
   const hasId = Object.hasOwn(request, 'id');
   const id = hasId ? request['id'] : null;
   if (id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
@@ -39,5 +40,11 @@ export function parseJsonRpcRequest(value: unknown): ValidRequest | InvalidReque
   if (params !== undefined && params !== null && typeof params !== 'object') {
     return { ok: false, reason: 'params must be an object or an array' };
   }
-  return { ok: true, method, params: (params ?? undefined) as RpcParams | undefined, id, notification: !hasId };
+  return {
+    ok: true,
+    method,
+    params: (params ?? undefined) as RpcParams | undefined,
+    id,
+    notification: !hasId,
+  };
 }

@@ -56,5 +56,7 @@ export function createPermissionResolver(
     });
   }
   rules.sort((a, b) => Number(b.exact) - Number(a.exact) || b.literals - a.literals || a.order - b.order);
-  return (route) => rules.find((rule) => rule.exact ? rule.pattern === route : rule.regex.test(route))?.scope ?? DEFAULT_ROUTE_SCOPE;
+  return (route) =>
+    rules.find((rule) => (rule.exact ? rule.pattern === route : rule.regex.test(route)))?.scope ??
+    DEFAULT_ROUTE_SCOPE;
 }

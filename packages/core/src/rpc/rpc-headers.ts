@@ -71,7 +71,12 @@ function textOf(value: unknown, header: string): string {
 }
 
 function numberOf(value: unknown, header: string, expected: string): number {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(number) || number < 0) throw invalidHeader(header, expected);
   return number;
 }

@@ -13,7 +13,9 @@ export type Scope = (typeof Scope)[keyof typeof Scope];
 /** The name of a scope as written in config files. */
 export type ScopeName = keyof typeof Scope;
 
-const byValue = new Map<number, ScopeName>(Object.entries(Scope).map(([name, value]) => [value, name as ScopeName]));
+const byValue = new Map<number, ScopeName>(
+  Object.entries(Scope).map(([name, value]) => [value, name as ScopeName]),
+);
 
 /** True when `value` is one of the {@link Scope} values. */
 export function isScope(value: unknown): value is Scope {

@@ -10,7 +10,8 @@ export class Semaphore {
   readonly #waiters = new Set<() => void>();
 
   constructor(limit: number, maxQueued: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`);
     this.limit = limit;
     this.maxQueued = maxQueued;
   }

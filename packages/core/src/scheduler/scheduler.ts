@@ -26,7 +26,10 @@ export class Scheduler extends Service<SchedulerSettings> {
   schedule(fn: TaskFunction, options: ScheduleOptions): ScheduledTask {
     if (this.#closed) throw new KeelError('SCHEDULER_CLOSED', 'The scheduler is closed');
     if (!Number.isFinite(options.intervalMs) || options.intervalMs <= 0) {
-      throw new KeelError('SCHEDULER_INVALID_OPTIONS', `intervalMs must be a positive number, got ${options.intervalMs}`);
+      throw new KeelError(
+        'SCHEDULER_INVALID_OPTIONS',
+        `intervalMs must be a positive number, got ${options.intervalMs}`,
+      );
     }
     const name = options.name ?? (fn.name === '' ? `task-${this.#tasks.length + 1}` : fn.name);
     const task = new TaskRunner(fn, options, name, this.logger);
@@ -63,7 +66,8 @@ export class Scheduler extends Service<SchedulerSettings> {
     clearTimeout(timer);
     if (timedOut) {
       this.logger.warn({ tasks: running.length }, 'tasks still running at close; aborting them');
-      for (const task of this.#tasks) task.abort(new KeelError('SCHEDULER_CLOSED', 'The scheduler is closing'));
+      for (const task of this.#tasks)
+        task.abort(new KeelError('SCHEDULER_CLOSED', 'The scheduler is closing'));
     }
   }
 }

@@ -5,7 +5,8 @@ import { ConfigError } from '../../src/errors/config-error.js';
 import { isKeelError } from '../../src/errors/keel-error.js';
 import { Consumer, Store, config, entry, journal, registry, silentLogger } from './fixtures.js';
 
-const build = (...args: Parameters<typeof config>): App => new App(config(...args), { registry, logger: silentLogger });
+const build = (...args: Parameters<typeof config>): App =>
+  new App(config(...args), { registry, logger: silentLogger });
 
 beforeEach(() => {
   journal.events.length = 0;
@@ -38,12 +39,14 @@ describe('App lifecycle', () => {
   });
 
   it('reports ambiguous and missing dependencies as config errors naming both services', () => {
-    const ambiguous = (): App => build([entry('Store', { name: 's1' }), entry('Store', { name: 's2' }), entry('Consumer')]);
+    const ambiguous = (): App =>
+      build([entry('Store', { name: 's1' }), entry('Store', { name: 's2' }), entry('Consumer')]);
     expect(ambiguous).toThrow(ConfigError);
     expect(ambiguous).toThrow(/"Consumer" needs one Store, but 2 exist \("s1", "s2"\)/);
     const missing = (): App => build([entry('Consumer')]);
     expect(missing).toThrow(/"Consumer" needs a Store, and none is configured/);
-    const wrongName = (): App => build([entry('Store', { name: 'store1' }), entry('Consumer', { settings: { store: 'stor1' } })]);
+    const wrongName = (): App =>
+      build([entry('Store', { name: 'store1' }), entry('Consumer', { settings: { store: 'stor1' } })]);
     try {
       wrongName();
       expect.unreachable();
@@ -56,12 +59,17 @@ describe('App lifecycle', () => {
   });
 
   it('treats a disabled dependency as missing', () => {
-    expect(() => build([entry('Store', { enabled: false }), entry('Consumer')])).toThrow(/none is configured/);
+    expect(() => build([entry('Store', { enabled: false }), entry('Consumer')])).toThrow(
+      /none is configured/,
+    );
   });
 
   it('detects dependency cycles', () => {
     expect(() =>
-      build([entry('Recorder', { name: 'a', dependsOn: ['b'] }), entry('Recorder', { name: 'b', dependsOn: ['a'] })]),
+      build([
+        entry('Recorder', { name: 'a', dependsOn: ['b'] }),
+        entry('Recorder', { name: 'b', dependsOn: ['a'] }),
+      ]),
     ).toThrow(/dependency cycle between "a", "b"/);
   });
 
@@ -126,7 +134,11 @@ describe('App lifecycle', () => {
   });
 
   it('stop never throws, even when a close fails, and is idempotent', async () => {
-    const app = build([entry('Recorder', { name: 'a' }), entry('BadClose', { name: 'b' }), entry('Recorder', { name: 'c' })]);
+    const app = build([
+      entry('Recorder', { name: 'a' }),
+      entry('BadClose', { name: 'b' }),
+      entry('Recorder', { name: 'c' }),
+    ]);
     await app.start();
     await expect(app.stop()).resolves.toBeUndefined();
     await expect(app.stop()).resolves.toBeUndefined();

@@ -13,7 +13,12 @@ describe('logger', () => {
     });
     const logger = createLogger({ level: 'info', destination }).child({ service: 'redis' });
     logger.info(
-      { password: 'hunter2', settings: { password: 'hunter3', token: 'tok' }, secret: 's3', url: 'redis://u:pw@h' },
+      {
+        password: 'hunter2',
+        settings: { password: 'hunter3', token: 'tok' },
+        secret: 's3',
+        url: 'redis://u:pw@h',
+      },
       'hello',
     );
     const line = lines.join('');

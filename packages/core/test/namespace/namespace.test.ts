@@ -16,7 +16,9 @@ describe('Namespace', () => {
     expect(() => ns.key('a.b')).toThrow(expect.objectContaining({ code: 'NAMESPACE_INVALID_KEY' }));
     expect(() => ns.key('')).toThrow(expect.objectContaining({ code: 'NAMESPACE_INVALID_KEY' }));
     expect(() => ns.key()).toThrow(expect.objectContaining({ code: 'NAMESPACE_INVALID_KEY' }));
-    expect(() => new Namespace('dev.x', 'app')).toThrow(expect.objectContaining({ code: 'NAMESPACE_INVALID_KEY' }));
+    expect(() => new Namespace('dev.x', 'app')).toThrow(
+      expect.objectContaining({ code: 'NAMESPACE_INVALID_KEY' }),
+    );
     expect(() => ns.child('a.b')).toThrow(expect.objectContaining({ code: 'NAMESPACE_INVALID_KEY' }));
   });
 });

@@ -160,7 +160,12 @@ export class StrayValidator extends Service {
   }
 }
 
-export const registry = new ServiceRegistry().register(JSONRPCServer, ExtService, BrokenRoutes, StrayValidator);
+export const registry = new ServiceRegistry().register(
+  JSONRPCServer,
+  ExtService,
+  BrokenRoutes,
+  StrayValidator,
+);
 
 /** Captures pino lines written at warn and above. */
 export function captureLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
@@ -196,11 +201,14 @@ export async function startServer(
   options: { logger?: Logger; extra?: string[] } = {},
 ): Promise<TestServer> {
   const app = new App(
-    config([
-      entry('JSONRPCServer', { settings: { ...jsonRpcServerSettings.defaults, ...settings } }),
-      entry('ExtService', { name: 'ext' }),
-      ...(options.extra ?? []).map((cls) => entry(cls)),
-    ], { closeTimeoutMs: 10_000 }),
+    config(
+      [
+        entry('JSONRPCServer', { settings: { ...jsonRpcServerSettings.defaults, ...settings } }),
+        entry('ExtService', { name: 'ext' }),
+        ...(options.extra ?? []).map((cls) => entry(cls)),
+      ],
+      { closeTimeoutMs: 10_000 },
+    ),
     { registry, logger: options.logger ?? silentLogger },
   );
   started.push(app);
@@ -215,7 +223,11 @@ export async function stopAll(): Promise<void> {
 }
 
 /** A JSON-RPC request object. */
-export function req(method: string, params?: unknown, id: string | number | null = 1): Record<string, unknown> {
+export function req(
+  method: string,
+  params?: unknown,
+  id: string | number | null = 1,
+): Record<string, unknown> {
   return { jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) };
 }
 

@@ -18,7 +18,11 @@ const USER = { scope: Scope.USER };
 describe('JSONRPCServer: requests', () => {
   it('dispatches service.route with this bound to the service and answers with the id', async () => {
     const { server } = await startServer();
-    expect(await server.call(req('ext.double', { value: 21 }, 'a'), USER)).toEqual({ jsonrpc: '2.0', id: 'a', result: 42 });
+    expect(await server.call(req('ext.double', { value: 21 }, 'a'), USER)).toEqual({
+      jsonrpc: '2.0',
+      id: 'a',
+      result: 42,
+    });
     expect(await server.call(req('ext.whoami', undefined, 7), USER)).toMatchObject({
       id: 7,
       result: { service: 'ext', method: 'ext.whoami', scope: Scope.USER, hasDeadline: true },
@@ -41,7 +45,11 @@ describe('JSONRPCServer: requests', () => {
 
   it('answers a request whose id is null (it is not a notification)', async () => {
     const { server } = await startServer();
-    expect(await server.call(req('ext.echo', { x: 1 }, null), USER)).toEqual({ jsonrpc: '2.0', id: null, result: { x: 1 } });
+    expect(await server.call(req('ext.echo', { x: 1 }, null), USER)).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      result: { x: 1 },
+    });
   });
 
   it.each([
@@ -56,7 +64,11 @@ describe('JSONRPCServer: requests', () => {
   ])('answers %s with -32600 and id null', async (_label, request) => {
     const { server } = await startServer();
     const response = await server.call(request, USER);
-    expect(response).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request' } });
+    expect(response).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request' },
+    });
     expect(probe.count('echo')).toBe(0);
   });
 
@@ -118,7 +130,11 @@ describe('JSONRPCServer: errors', () => {
   it('turns any other error into -32603 without its message or stack', async () => {
     const { server } = await startServer();
     const response = await server.call(req('ext.fail'), USER);
-    expect(response).toEqual({ jsonrpc: '2.0', id: 1, error: { code: RpcCode.INTERNAL_ERROR, message: 'Internal error' } });
+    expect(response).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: RpcCode.INTERNAL_ERROR, message: 'Internal error' },
+    });
     expect(JSON.stringify(response)).not.toMatch(/hunter2|app\.ts|at /);
   });
 
@@ -154,10 +170,16 @@ describe('JSONRPCServer.dispatch', () => {
       rpcCode: RpcCode.METHOD_NOT_FOUND,
       code: 'RPC_METHOD_NOT_FOUND',
     });
-    await expect(server.dispatch('ext.echo', 5, USER)).rejects.toMatchObject({ rpcCode: RpcCode.INVALID_PARAMS });
+    await expect(server.dispatch('ext.echo', 5, USER)).rejects.toMatchObject({
+      rpcCode: RpcCode.INVALID_PARAMS,
+    });
     const error: unknown = await server.dispatch('ext.reject', {}, USER).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcError);
-    expect((error as RpcError).toErrorObject()).toEqual({ code: 4001, message: 'Out of stock', data: { sku: 'A1' } });
+    expect((error as RpcError).toErrorObject()).toEqual({
+      code: 4001,
+      message: 'Out of stock',
+      data: { sku: 'A1' },
+    });
   });
 });
 
@@ -183,7 +205,12 @@ describe('JSONRPCServer: built-ins', () => {
     await server.call(req('ext.double', { value: 1 }), USER);
     await server.call(req('ext.nope'), USER);
     // rpc.status is itself in flight while it answers.
-    expect(await server.dispatch('rpc.status', {}, USER)).toEqual({ processed: 2, failed: 1, inFlight: 1, queued: 0 });
+    expect(await server.dispatch('rpc.status', {}, USER)).toEqual({
+      processed: 2,
+      failed: 1,
+      inFlight: 1,
+      queued: 0,
+    });
     expect(server.stats).toEqual({ processed: 3, failed: 1, inFlight: 0, queued: 0 });
     await expect(server.dispatch('rpc.status', {}, { scope: Scope.GUEST })).rejects.toMatchObject({
       rpcCode: RpcCode.METHOD_NOT_FOUND,
@@ -207,6 +234,9 @@ describe('JSONRPCServer: method table', () => {
     expect(error).toBeInstanceOf(AppStartError);
     const [failure] = (error as AppStartError).failures;
     expect(failure?.service).toBe('JSONRPCServer');
-    expect(failure?.error).toMatchObject({ code: 'RPC_ROUTE_INVALID', message: expect.stringMatching(message) as unknown });
+    expect(failure?.error).toMatchObject({
+      code: 'RPC_ROUTE_INVALID',
+      message: expect.stringMatching(message) as unknown,
+    });
   });
 });

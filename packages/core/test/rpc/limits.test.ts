@@ -26,7 +26,10 @@ describe('JSONRPCServer: headers', () => {
 
   it('drops a call whose deadline has passed without running it (seconds or milliseconds)', async () => {
     const { server } = await startServer();
-    const past = await server.call(req('ext.echo', { a: 1 }), { ...USER, headers: { Deadline: epochSeconds(-5) } });
+    const past = await server.call(req('ext.echo', { a: 1 }), {
+      ...USER,
+      headers: { Deadline: epochSeconds(-5) },
+    });
     expect(past).toEqual({
       jsonrpc: '2.0',
       id: 1,
@@ -34,9 +37,15 @@ describe('JSONRPCServer: headers', () => {
     });
     const pastMs = await server.call(req('ext.echo'), { ...USER, headers: { deadline: Date.now() - 5000 } });
     expect(pastMs).toMatchObject({ error: { code: RpcCode.DEADLINE_EXCEEDED } });
-    await server.call({ jsonrpc: '2.0', method: 'ext.echo' }, { ...USER, headers: { Deadline: epochSeconds(-1) } });
+    await server.call(
+      { jsonrpc: '2.0', method: 'ext.echo' },
+      { ...USER, headers: { Deadline: epochSeconds(-1) } },
+    );
     expect(probe.count('echo')).toBe(0);
-    const future = await server.call(req('ext.echo', { a: 1 }), { ...USER, headers: { Deadline: epochSeconds(60) } });
+    const future = await server.call(req('ext.echo', { a: 1 }), {
+      ...USER,
+      headers: { Deadline: epochSeconds(60) },
+    });
     expect(future).toMatchObject({ result: { a: 1 } });
     expect(probe.count('echo')).toBe(1);
   });
@@ -55,7 +64,11 @@ describe('JSONRPCServer: headers', () => {
   it('times out a call after its Timeout (seconds), aborting the handler signal', async () => {
     const { server } = await startServer();
     const response = await server.call(req('ext.slow'), { ...USER, headers: { Timeout: '0.05' } });
-    expect(response).toEqual({ jsonrpc: '2.0', id: 1, error: { code: RpcCode.REQUEST_TIMEOUT, message: 'Request timed out' } });
+    expect(response).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: RpcCode.REQUEST_TIMEOUT, message: 'Request timed out' },
+    });
     expect(probe.aborted).toEqual(['ext.slow']);
   });
 
@@ -64,13 +77,18 @@ describe('JSONRPCServer: headers', () => {
     expect(await server.call(req('ext.slow'), { ...USER, headers: { Timeout: '3600' } })).toMatchObject({
       error: { code: RpcCode.REQUEST_TIMEOUT },
     });
-    expect(await server.call(req('ext.slow'), USER)).toMatchObject({ error: { code: RpcCode.REQUEST_TIMEOUT } });
+    expect(await server.call(req('ext.slow'), USER)).toMatchObject({
+      error: { code: RpcCode.REQUEST_TIMEOUT },
+    });
     expect(probe.aborted).toHaveLength(2);
   });
 
   it('answers -32001 when the deadline, nearer than the timeout, passes while running', async () => {
     const { server } = await startServer();
-    const response = await server.call(req('ext.slow'), { ...USER, headers: { Deadline: epochSeconds(0.05) } });
+    const response = await server.call(req('ext.slow'), {
+      ...USER,
+      headers: { Deadline: epochSeconds(0.05) },
+    });
     expect(response).toMatchObject({ error: { code: RpcCode.DEADLINE_EXCEEDED } });
   });
 });
@@ -78,12 +96,21 @@ describe('JSONRPCServer: headers', () => {
 describe('JSONRPCServer: parallelism', () => {
   it('never runs more than maxParallelTasks handlers at once; the rest wait in order', async () => {
     const { server } = await startServer({ maxParallelTasks: 2 });
-    const calls = Array.from({ length: 6 }, (_, i) => server.call(req('ext.gated', { tag: `t${i}` }, i), USER));
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      server.call(req('ext.gated', { tag: `t${i}` }, i), USER),
+    );
     await until(() => server.stats.inFlight === 2 && server.stats.queued === 4);
     expect(probe.running).toBe(2);
     probe.gate.open();
     const responses = (await Promise.all(calls)) as JsonRpcResponse[];
-    expect(responses.map((r) => ('result' in r ? r.result : r.error.code))).toEqual(['t0', 't1', 't2', 't3', 't4', 't5']);
+    expect(responses.map((r) => ('result' in r ? r.result : r.error.code))).toEqual([
+      't0',
+      't1',
+      't2',
+      't3',
+      't4',
+      't5',
+    ]);
     expect(probe.maxRunning).toBeLessThanOrEqual(2);
     expect(probe.count('gated')).toBe(6);
     expect(server.stats).toMatchObject({ inFlight: 0, queued: 0, processed: 6, failed: 0 });
@@ -123,7 +150,9 @@ describe('JSONRPCServer: parallelism', () => {
     const call = server.call(req('ext.slow'), { ...USER, signal: controller.signal });
     await until(() => probe.count('slow') === 1);
     controller.abort();
-    expect(await call).toMatchObject({ error: { code: RpcCode.REQUEST_CANCELLED, message: 'Request cancelled' } });
+    expect(await call).toMatchObject({
+      error: { code: RpcCode.REQUEST_CANCELLED, message: 'Request cancelled' },
+    });
     expect(probe.aborted).toEqual(['ext.slow']);
     const already = await server.call(req('ext.echo'), { ...USER, signal: controller.signal });
     expect(already).toMatchObject({ error: { code: RpcCode.REQUEST_CANCELLED } });
@@ -159,7 +188,9 @@ describe('JSONRPCServer: close', () => {
       id: 3,
       error: { code: RpcCode.SERVER_CLOSING, message: 'Server closing' },
     });
-    await expect(server.dispatch('ext.echo', {}, USER)).rejects.toMatchObject({ rpcCode: RpcCode.SERVER_CLOSING });
+    await expect(server.dispatch('ext.echo', {}, USER)).rejects.toMatchObject({
+      rpcCode: RpcCode.SERVER_CLOSING,
+    });
     expect(stopped).toBe(false);
     probe.gate.open();
     expect(await running).toMatchObject({ result: 'r' });

@@ -21,7 +21,12 @@ describe('redactParams', () => {
       user: 'bob',
       password: 'p1',
       pass: 'p2',
-      nested: { apiKey: 'k1', API_KEY: 'k2', 'api-key': 'k3', list: [{ token: 't1' }, { refreshToken: 't2' }] },
+      nested: {
+        apiKey: 'k1',
+        API_KEY: 'k2',
+        'api-key': 'k3',
+        list: [{ token: 't1' }, { refreshToken: 't2' }],
+      },
       Authorization: 'Bearer x',
       clientSecret: 's1',
       count: 3,
@@ -30,7 +35,12 @@ describe('redactParams', () => {
       user: 'bob',
       password: REDACTED,
       pass: REDACTED,
-      nested: { apiKey: REDACTED, API_KEY: REDACTED, 'api-key': REDACTED, list: [{ token: REDACTED }, { refreshToken: REDACTED }] },
+      nested: {
+        apiKey: REDACTED,
+        API_KEY: REDACTED,
+        'api-key': REDACTED,
+        list: [{ token: REDACTED }, { refreshToken: REDACTED }],
+      },
       Authorization: REDACTED,
       clientSecret: REDACTED,
       count: 3,
@@ -63,10 +73,13 @@ describe('JSONRPCServer: logs', () => {
   it('logs each failed call at warn with method, correlation id and redacted params', async () => {
     const capture = captureLogger();
     const { server } = await startServer({}, { logger: capture.logger });
-    await server.call(req('ext.fail', { user: 'bob', password: 'hunter2', opts: { api_key: 'k-123', authToken: 'a-9' } }), {
-      ...USER,
-      headers: { 'Correlation-Id': 'corr-42' },
-    });
+    await server.call(
+      req('ext.fail', { user: 'bob', password: 'hunter2', opts: { api_key: 'k-123', authToken: 'a-9' } }),
+      {
+        ...USER,
+        headers: { 'Correlation-Id': 'corr-42' },
+      },
+    );
     await server.call(req('ext.echo', { fine: true }), USER);
     const failures = capture.lines().filter((line) => line['msg'] === 'rpc call failed');
     expect(failures).toHaveLength(1);
@@ -112,9 +125,13 @@ describe('JSONRPCServer: __proto__ and constructor keys', () => {
       RpcCode.INVALID_PARAMS,
     ]);
     expect(responses[0]).toMatchObject({
-      error: { data: { problems: [{ path: '$input.__proto__', expected: 'no "__proto__" or "constructor" key' }] } },
+      error: {
+        data: { problems: [{ path: '$input.__proto__', expected: 'no "__proto__" or "constructor" key' }] },
+      },
     });
-    expect(responses[1]).toMatchObject({ error: { data: { problems: [{ path: '$input.a[0].constructor' }] } } });
+    expect(responses[1]).toMatchObject({
+      error: { data: { problems: [{ path: '$input.a[0].constructor' }] } },
+    });
     expect(probe.count('echo') + probe.count('double')).toBe(0);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');

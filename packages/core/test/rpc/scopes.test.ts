@@ -71,9 +71,15 @@ describe('permissions', () => {
 describe('JSONRPCServer: scopes', () => {
   it('runs a method for a caller whose scope is high enough', async () => {
     const { server } = await startServer();
-    expect(await server.call(req('ext.public_echo', { a: 1 }), { scope: Scope.GUEST })).toMatchObject({ result: { a: 1 } });
-    expect(await server.call(req('ext.echo', { a: 1 }), { scope: Scope.USER })).toMatchObject({ result: { a: 1 } });
-    expect(await server.call(req('ext.admin_reset', {}), { scope: Scope.SYSTEM })).toMatchObject({ result: {} });
+    expect(await server.call(req('ext.public_echo', { a: 1 }), { scope: Scope.GUEST })).toMatchObject({
+      result: { a: 1 },
+    });
+    expect(await server.call(req('ext.echo', { a: 1 }), { scope: Scope.USER })).toMatchObject({
+      result: { a: 1 },
+    });
+    expect(await server.call(req('ext.admin_reset', {}), { scope: Scope.SYSTEM })).toMatchObject({
+      result: {},
+    });
   });
 
   it('answers a denied method exactly like an unknown one, and does not run it', async () => {
@@ -91,8 +97,12 @@ describe('JSONRPCServer: scopes', () => {
     const denied = await server.call(req('ext.double', { value: 'x' }), { scope: Scope.GUEST });
     const unknown = await server.call(req('ext.triple', { value: 'x' }), { scope: Scope.GUEST });
     expect(denied).toEqual(unknown);
-    const thrownDenied: unknown = await server.dispatch('ext.double', {}, { scope: Scope.GUEST }).catch((e: unknown) => e);
-    const thrownUnknown: unknown = await server.dispatch('ext.triple', {}, { scope: Scope.GUEST }).catch((e: unknown) => e);
+    const thrownDenied: unknown = await server
+      .dispatch('ext.double', {}, { scope: Scope.GUEST })
+      .catch((e: unknown) => e);
+    const thrownUnknown: unknown = await server
+      .dispatch('ext.triple', {}, { scope: Scope.GUEST })
+      .catch((e: unknown) => e);
     expect(thrownDenied).toEqual(thrownUnknown);
   });
 });

@@ -7,7 +7,10 @@ describe('JSONRPCServer settings', () => {
   it('accepts none (defaults apply) and a valid subset', () => {
     expect(jsonRpcServerSettings.validate({}).success).toBe(true);
     expect(jsonRpcServerSettings.validate({ maxParallelTasks: 4, enableBuiltins: false }).success).toBe(true);
-    expect(jsonRpcServerSettings.defaults).toMatchObject({ maxParallelTasks: 128, defaultRequestTimeMs: 30_000 });
+    expect(jsonRpcServerSettings.defaults).toMatchObject({
+      maxParallelTasks: 128,
+      defaultRequestTimeMs: 30_000,
+    });
   });
 
   it('rejects unknown keys and out-of-range values', () => {
