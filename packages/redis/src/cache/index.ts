@@ -8,3 +8,4 @@ export { LOAD_CHANNEL } from './load-notifier.js';
 export type { RedisConn } from './redis-command.js';
 export * from './redis-cache-settings.js';
 export * from './redis-cache.js';
+export { NearCache, type NearCacheStats } from './near-cache/near-cache.js';

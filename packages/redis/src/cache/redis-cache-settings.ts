@@ -16,11 +16,32 @@ export interface RedisCacheSettings {
    * @default 16777216
    */
   maxValueBytes: number & tags.Type<'uint32'> & tags.Minimum<1>;
+  /**
+   * Keeps `get`/`hget` results in process, invalidated by Redis client tracking (see the "Near
+   * cache" section of docs/cache.md). Unset: on when the transport's `tracking` setting is.
+   */
+  nearCache?: boolean;
+  /**
+   * Most entries (a value, or one hash field) the near cache keeps; the least recently used go
+   * first.
+   * @default 10000
+   */
+  nearCacheMaxKeys: number & tags.Type<'uint32'> & tags.Minimum<1>;
+  /**
+   * Most bytes the near cache keeps: each entry counts its stored bytes, twice the length of its
+   * key (and field) and 64 bytes of bookkeeping. The default is 64 MiB.
+   * @default 67108864
+   */
+  nearCacheMaxBytes: number & tags.Type<'uint32'> & tags.Minimum<1>;
 }
 
 /** Settings declaration of {@link RedisCache}. */
 export const redisCacheSettings: SettingsSpec<RedisCacheSettings> = defineSettings<RedisCacheSettings>({
   validate: typia.createValidateEquals<Partial<RedisCacheSettings>>(),
   keys: typia.misc.literals<keyof RedisCacheSettings>(),
-  defaults: { maxValueBytes: 16 * 1024 * 1024 },
+  defaults: {
+    maxValueBytes: 16 * 1024 * 1024,
+    nearCacheMaxKeys: 10_000,
+    nearCacheMaxBytes: 64 * 1024 * 1024,
+  },
 });

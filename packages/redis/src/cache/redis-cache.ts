@@ -22,6 +22,8 @@ import { GetOrSetCoordinator } from './get-or-set.js';
 import { hdelOp, hgetallOp, hgetOp, hsetOp } from './hash-ops.js';
 import { llenOp, lrangeOp, popOp, pushOp } from './list-ops.js';
 import { LoadNotifier } from './load-notifier.js';
+import { NearCache } from './near-cache/near-cache.js';
+import { writtenKeys } from './near-cache/written-keys.js';
 import { queueCommand, sendCommand, type RedisConn } from './redis-command.js';
 import { redisCacheSettings, type RedisCacheSettings } from './redis-cache-settings.js';
 import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setOp, ttlOp } from './string-ops.js';
@@ -58,18 +60,31 @@ export class RedisCache extends Service<RedisCacheSettings> {
   #context: OpContext | undefined;
   #notifier: LoadNotifier | undefined;
   #loads: GetOrSetCoordinator | undefined;
+  #near: NearCache | undefined;
 
   /** The transport service the cache runs on (`cache.transport.pipeline()` for `{ conn }`). */
   get transport(): RedisTransportService {
     return this.use(transportDependency);
   }
 
-  override init(): Promise<void> {
+  /** The near cache (`get`/`hget` results kept in process) when it is on; see docs/cache.md. */
+  get nearCache(): NearCache | undefined {
+    return this.#near;
+  }
+
+  override async init(): Promise<void> {
     defineLuaScripts(this.transport.client, cacheScripts);
-    return Promise.resolve();
+    if (this.settings.nearCache ?? this.transport.tracking) {
+      const limits = { maxKeys: this.settings.nearCacheMaxKeys, maxBytes: this.settings.nearCacheMaxBytes };
+      this.#near = new NearCache(() => this.#client, limits, this.logger);
+      // A server whose tracking connections fail to open now is retried on its next read.
+      await this.#near.warmUp().catch(() => undefined);
+    }
   }
 
   override async close(): Promise<void> {
+    this.#near?.close();
+    this.#near = undefined;
     const notifier = this.#notifier;
     this.#notifier = undefined;
     this.#loads = undefined;
@@ -336,7 +351,13 @@ export class RedisCache extends Service<RedisCacheSettings> {
   ): Promise<ValueOf<K>> {
     const cached = await this.#readOne(key, options.type as K);
     if (cached !== null) return cached;
-    return this.#getOrSet.load(key, loader, options);
+    const near = this.#near;
+    if (near === undefined) return this.#getOrSet.load(key, loader, options);
+    // The value is stored by a script: drop the `null` read above at once, not on the invalidation.
+    near.invalidate([key]);
+    return this.#getOrSet.load(key, loader, options).finally(() => {
+      near.invalidate([key]);
+    });
   }
 
   /**
@@ -345,7 +366,9 @@ export class RedisCache extends Service<RedisCacheSettings> {
    * `getOp` instead.)
    */
   #readOne<K extends TypeToken | undefined>(key: string, type: K): Promise<ValueOf<K> | null> {
-    return this.#client.getBuffer(key).then((bytes) => decodeOrNull(bytes, type, key));
+    const near = this.#near;
+    const bytes = near === undefined ? this.#client.getBuffer(key) : near.getValue(key);
+    return bytes.then((value) => decodeOrNull(value, type, key));
   }
 
   /** Reads and decodes one hash field: every `hget` goes through here (near-cache seam). */
@@ -354,7 +377,9 @@ export class RedisCache extends Service<RedisCacheSettings> {
     field: string,
     type: K,
   ): Promise<ValueOf<K> | null> {
-    return this.#client.hgetBuffer(key, field).then((bytes) => decodeOrNull(bytes, type, key));
+    const near = this.#near;
+    const bytes = near === undefined ? this.#client.hgetBuffer(key, field) : near.getField(key, field);
+    return bytes.then((value) => decodeOrNull(value, type, key));
   }
 
   #push(name: 'lpush' | 'rpush', key: string, args: readonly unknown[]): Promise<number | undefined> {
@@ -373,8 +398,21 @@ export class RedisCache extends Service<RedisCacheSettings> {
     });
   }
 
-  /** Runs an op: one command as is, several in pipelines (per node in a cluster). */
+  /** Runs an op; with the near cache on, first drops the keys it writes (see {@link #send}). */
   #exec<T>(op: CacheOp<T>): Promise<T> {
+    const near = this.#near;
+    if (near === undefined) return this.#send(op);
+    // Dropped before and again after the write: a read racing it cannot keep the old value.
+    const keys = writtenKeys(op.commands);
+    if (keys.length === 0) return this.#send(op);
+    near.invalidate(keys);
+    return this.#send(op).finally(() => {
+      near.invalidate(keys);
+    });
+  }
+
+  /** Sends an op: one command as is, several in pipelines (per node in a cluster). */
+  #send<T>(op: CacheOp<T>): Promise<T> {
     const command = op.commands[0];
     if (op.finishValue !== undefined && command !== undefined) {
       return sendCommand(this.#client, command).then(op.finishValue);

@@ -96,6 +96,8 @@ describeBoth('RedisKeyspaceWatcher service', (target) => {
     const changes = app.services.get(ChangeLog);
     const client = target.client();
     await client.set(`${p}a`, 'one');
+    // Values are fetched when the event is handled: wait before deleting, or the fetch sees the delete.
+    await waitUntil(() => changes.changes.length === 1);
     await client.hset(`${p}h`, 'f', 'v'); // not watched (h)
     await client.del(`${p}a`);
     await waitUntil(() => changes.changes.length === 2);
