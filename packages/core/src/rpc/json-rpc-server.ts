@@ -5,7 +5,6 @@ import { type JsonRpcServerSettings, jsonRpcServerSettings } from './json-rpc-se
 import type { JsonRpcId, JsonRpcResponse } from './json-rpc-types.js';
 import { MethodTable, type RpcMethod } from './method-table.js';
 import { parseJsonRpcRequest } from './parse-request.js';
-import { raceAbort } from './race-abort.js';
 import { RpcCode } from './rpc-codes.js';
 import type { RpcContext } from './rpc-context.js';
 import { RpcError, rpcError } from './rpc-error.js';
@@ -52,7 +51,8 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   #processed = 0;
   #failed = 0;
   /** The controller of every admitted call that has not been answered. */
-  readonly #pending = new Set<AbortController>();
+  /** In-flight calls: their controller and the function that answers them early. */
+  readonly #pending = new Map<AbortController, (error: Error) => void>();
   /** Resolved when no call is pending and no handler runs (see {@link close}). */
   readonly #idleWaiters: (() => void)[] = [];
 
@@ -173,7 +173,7 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
         { pending: this.#pending.size, running: this.#semaphore.active },
         'rpc calls still running at close; aborting them',
       );
-      for (const controller of this.#pending) controller.abort(rpcError(RpcCode.SERVER_CLOSING));
+      for (const stop of this.#pending.values()) stop(rpcError(RpcCode.SERVER_CLOSING));
     }
   }
 
@@ -287,16 +287,27 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     if (this.#semaphore.queueFull) throw rpcError(RpcCode.SERVER_BUSY);
 
     const controller = new AbortController();
+    // Timeout and cancellation reject the call directly: no abort listener per call on the hot path.
+    let rejectCall: (error: Error) => void = () => undefined;
+    const stopped = new Promise<never>((_resolve, reject) => {
+      rejectCall = reject;
+    });
+    stopped.catch(() => undefined); // settles only when the call is answered by a timeout or cancel
+    const stop = (error: Error): void => {
+      if (controller.signal.aborted) return;
+      controller.abort(error);
+      rejectCall(error);
+    };
     const timer = setTimeout(() => {
-      controller.abort(rpcError(limit));
+      stop(rpcError(limit));
     }, deadline - now);
     const onCancel = (): void => {
-      controller.abort(rpcError(RpcCode.REQUEST_CANCELLED));
+      stop(rpcError(RpcCode.REQUEST_CANCELLED));
     };
     options.signal?.addEventListener('abort', onCancel, { once: true });
-    this.#pending.add(controller);
+    this.#pending.set(controller, stop);
     try {
-      await this.#semaphore.acquire(controller.signal);
+      if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire(controller.signal);
       if (controller.signal.aborted) {
         this.#releaseSlot();
         throw toRpcError(controller.signal.reason);
@@ -316,7 +327,7 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
         this.#releaseSlot();
       };
       void handler.then(release, release);
-      return await raceAbort(handler, controller.signal);
+      return await Promise.race([handler, stopped]);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onCancel);
