@@ -10,6 +10,7 @@ import type { KeyspaceConnection, KeyspaceEvent } from './keyspace-event.js';
 import { eventClassOf, parseEventClasses, type KeyspaceEventClass } from './keyspace-flags.js';
 import { KeyspaceNode, type KeyspaceNodeHandlers } from './keyspace-node.js';
 import { ensureNotifyFlags, type ConfigureMode, type NotifyFlagsResult } from './notify-config.js';
+import { within } from '../util/within.js';
 
 /** Options of a {@link KeyspaceEventSource}. */
 export interface KeyspaceSourceOptions {
@@ -115,23 +116,6 @@ const FENCE_RETRY_MS = 200;
 
 function defaultLogger(): Logger {
   return createLogger({ level: 'warn', destination: process.stderr, base: { component: 'keyspace' } });
-}
-
-/** `promise`, or a rejection after `ms`. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          reject(new Error(`no answer within ${ms} ms`));
-        }, ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function toError(error: unknown): Error {
@@ -568,7 +552,7 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
     let lastError: unknown = new Error('no connected node to read the topology from');
     for (const candidate of candidates) {
       try {
-        const text = await withTimeout(candidate.call('CLUSTER', 'NODES'), VIEW_TIMEOUT_MS);
+        const text = await within(candidate.call('CLUSTER', 'NODES'), VIEW_TIMEOUT_MS);
         return parseClusterView(Buffer.isBuffer(text) ? text.toString() : String(text));
       } catch (error) {
         lastError = error;

@@ -13,6 +13,7 @@ import { createRedisClient, type ConnectPhase, type RedisClient } from './redis-
 import { probeSeeds } from './probe-seeds.js';
 import { redisTransportSettings, type RedisTransportSettings } from './redis-transport-settings.js';
 import { scrubError, scrubSecrets } from './scrub-secrets.js';
+import { within } from '../util/within.js';
 
 /** Bound on `QUIT` per connection at close, in ms. */
 const QUIT_TIMEOUT_MS = 2000;
@@ -102,7 +103,7 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
       return { healthy: false, details: { status: 'not connected' } };
     }
     try {
-      const latencyMs = await withTimeout(this.ping(), this.settings.connectTimeout);
+      const latencyMs = await within(this.ping(), this.settings.connectTimeout);
       return {
         healthy: true,
         details: { status: client.status, latencyMs: Math.round(latencyMs * 1000) / 1000 },
@@ -209,21 +210,5 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
 
   #scrub(error: unknown): Error {
     return scrubError(error, this.#secrets());
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          reject(new Error(`no answer within ${ms} ms`));
-        }, ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
