@@ -186,6 +186,9 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
       ...(hasDeadline ? {} : { Deadline: (Date.now() + timeout) / 1000 }),
     };
     const waiting = reader.expect(correlationId);
+    // The reply can arrive (and reject) before XADD's own reply does: mark it handled now; the
+    // rejection still reaches the `await waiting.promise` below.
+    waiting.promise.catch(() => undefined);
     const timer = setTimeout(() => {
       waiting.cancel(new StreamRequestTimeoutError(method, timeout, stream));
     }, timeout);
