@@ -112,7 +112,9 @@ function serviceEntry(cls: string, settings: Record<string, unknown>, index: num
  * polling every 10 ms) and redlock (quorum over one client), all on one embedded redis-server.
  *
  * - serial: one acquire+release at a time on one key (the harness's concurrency is funnelled
- *   into a single chain); keel is measured twice, once next to each peer.
+ *   into a single chain); keel is measured once next to each peer. Every library pays two
+ *   round trips here, so a plain `SET NX PX` + `DEL` (no owner check, no token) is measured too:
+ *   the floor no lock can go under.
  * - contended: `concurrency` contenders (50 by default) acquire and release one key in a loop;
  *   ops/s is lock handoffs per second (see {@link Contention}). The p50/p99 acquire wait of
  *   each is written to stderr when the suite ends (the harness's rows only carry ops/s).
@@ -181,6 +183,11 @@ export const locksSuite = defineSuite({
       await mutex.acquire();
       await mutex.release();
     });
+    // No lock library can beat two round trips; this is that floor (and it checks no owner).
+    const floorSerial = serially(async () => {
+      await semaphoreClient.set('bench:locks:serial:floor', 'x', 'PX', TTL_MS, 'NX');
+      await semaphoreClient.del('bench:locks:serial:floor');
+    });
     const redlockSerial = serially(async () => {
       const lock = await redlock.acquire(['bench:locks:serial:redlock'], TTL_MS);
       await lock.release();
@@ -199,10 +206,12 @@ export const locksSuite = defineSuite({
     const semaphoreContended = `redis-semaphore Mutex ${contenders} contenders handoffs`;
     const keelContended = `keel ${contenders} contenders handoffs`;
     const cases: BenchCase[] = [
+      { name: 'ioredis SET NX + DEL serial (floor)', op: floorSerial },
       { name: 'redis-semaphore Mutex serial', op: semaphoreSerial },
       { name: 'redlock serial', op: redlockSerial },
       { name: 'keel serial', baseline: 'redis-semaphore Mutex serial', op: keelSerial },
       { name: 'keel serial (vs redlock)', baseline: 'redlock serial', op: keelSerial },
+      { name: 'keel serial (vs floor)', baseline: 'ioredis SET NX + DEL serial (floor)', op: keelSerial },
       { name: semaphoreContended, op: semaphoreContention.op },
       { name: keelContended, baseline: semaphoreContended, op: keelContention.op },
     ];

@@ -3,26 +3,22 @@
 --       (a cluster needs all of them in one slot)
 -- ARGV[1]: the owner's identifier, stored as the value of every lock key
 -- ARGV[2]: time to live in ms, set with PX (the server's clock)
--- Reply: {1, token, now} when acquired: token is 1 + the highest counter among F, stored in
---        every F (so it only grows per key); now is the server time in ms (TIME)
---        {0, index, pttl} when K[index] is held by anyone (the same owner too): nothing was
+-- Reply: the token (an integer >= 1) when acquired: 1 + the highest counter among F, stored
+--        in every F (so it only grows per key)
+--        {index, pttl} when K[index] is held by anyone (the same owner too): nothing was
 --        written; pttl is its remaining time to live in ms (-1: it has none)
 local n = #KEYS / 2
-local function now()
-  local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-end
 if n == 1 then
   -- one key: SET NX does the check and the write
-  if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-    return {0, 1, redis.call('PTTL', KEYS[1])}
+  if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    return redis.call('INCR', KEYS[2])
   end
-  return {1, redis.call('INCR', KEYS[2]), now()}
+  return {1, redis.call('PTTL', KEYS[1])}
 end
 for i = 1, n do
   local pttl = redis.call('PTTL', KEYS[i])
   if pttl ~= -2 then
-    return {0, i, pttl}
+    return {i, pttl}
   end
 end
 local token = 0
@@ -45,4 +41,4 @@ end
 for i = 1, n do
   redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
 end
-return {1, token, now()}
+return token

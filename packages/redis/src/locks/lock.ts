@@ -9,7 +9,12 @@ export interface Lock {
    * to the resource you protect and have it reject writes with a smaller token than it has seen.
    */
   readonly token: number;
-  /** When the lock expires unless renewed: ms since the epoch, by the Redis server's clock. */
+  /**
+   * Until when the lock is held at least, unless released: ms since the epoch on this
+   * process's clock (`Date.now()` when the request was sent, plus the ttl). Redis counts the
+   * ttl down on its own clock from when it ran the script, which is later, so the lock never
+   * expires before this.
+   */
   readonly expiresAt: number;
 }
 

@@ -23,14 +23,14 @@ import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-setti
 const transportDependency = dependency(RedisTransportService, { setting: 'transport' });
 
 /**
- * One acquire attempt's outcome: `token` and `now` (server ms) when acquired, else the 0-based
- * `index` of the held key and its `pttl`. (One object shape for both, so hot code stays
- * monomorphic.)
+ * One acquire attempt's outcome: `token` and `sentAt` (this process's `Date.now()` before the
+ * script was sent) when acquired, else the 0-based `index` of the held key and its `pttl`. (One
+ * object shape for both, so hot code stays monomorphic.)
  */
 interface Attempt {
   readonly acquired: boolean;
   readonly token: number;
-  readonly now: number;
+  readonly sentAt: number;
   readonly index: number;
   readonly pttl: number;
 }
@@ -132,8 +132,8 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
 
   /**
    * Sets the time to live of a lock held by `identifier` to `ttl` ms (default: the
-   * `defaultTtlMs` setting) from now, and resolves with the new expiry (ms since the epoch, by
-   * the server's clock). All-or-nothing: when `identifier` does not hold every key,
+   * `defaultTtlMs` setting) from now, and resolves with the new `expiresAt` (see
+   * {@link Lock.expiresAt}). All-or-nothing: when `identifier` does not hold every key,
    * nothing changes and {@link NotLockOwnerError} is thrown.
    */
   renew(lock: Lock, ttl?: number): Promise<number>;
@@ -152,12 +152,10 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     const ttl = this.#ttl(
       isLockTarget && typeof identifierOrTtl === 'number' ? identifierOrTtl : ttlArgument,
     );
-    const [renewed, value] = (await runLuaScript(client, renewScript, keys, [owner, ttl])) as [
-      number,
-      number,
-    ];
-    if (renewed !== 1) throw new NotLockOwnerError(pick(keys, [value]), owner, 'renew');
-    return value + ttl;
+    const sentAt = Date.now();
+    const notHeld = (await runLuaScript(client, renewScript, keys, [owner, ttl])) as number;
+    if (notHeld !== 0) throw new NotLockOwnerError(pick(keys, [notHeld]), owner, 'renew');
+    return sentAt + ttl;
   }
 
   /** The identifier holding `key`, or `null` when it is not locked. */
@@ -393,13 +391,14 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   }
 
   async #attempt(client: RedisClient, request: AcquireRequest): Promise<Attempt> {
+    const sentAt = Date.now();
     const reply = (await runLuaScript(client, acquireScript, request.scriptKeys, [
       request.identifier,
       request.ttl,
-    ])) as [number, number, number];
-    return reply[0] === 1
-      ? { acquired: true, token: reply[1], now: reply[2], index: -1, pttl: -1 }
-      : { acquired: false, token: 0, now: 0, index: reply[1] - 1, pttl: reply[2] };
+    ])) as number | [number, number];
+    return typeof reply === 'number'
+      ? { acquired: true, token: reply, sentAt, index: -1, pttl: -1 }
+      : { acquired: false, token: 0, sentAt, index: reply[0] - 1, pttl: reply[1] };
   }
 
   /** Fallback retry delay: random in [retryMinMs, retryMaxMs], or when the lock expires. */
@@ -517,7 +516,7 @@ function lockOf(request: AcquireRequest, attempt: Attempt): Lock {
     keys: request.keys,
     identifier: request.identifier,
     token: attempt.token,
-    expiresAt: attempt.now + request.ttl,
+    expiresAt: attempt.sentAt + request.ttl,
   };
 }
 
