@@ -37,18 +37,19 @@ export class StructShape implements WireShape {
   toWire(value: unknown): unknown {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return tagMaps(value);
     const record = value as Readonly<Record<string, unknown>>;
-    const out: unknown[] = [];
+    const fields = this.fieldList;
+    const out = new Array<unknown>(fields.length);
     let length = 0;
-    for (const field of this.fieldList) {
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as StructField;
       const item = record[field.name];
-      if (item === undefined) {
-        out.push(undefined);
-      } else {
-        out.push(field.shape.toWire(item));
-        length = out.length;
+      // A hole in the middle is packed as msgpackr's undefined marker, like `undefined`.
+      if (item !== undefined) {
+        out[i] = field.shape.toWire(item);
+        length = i + 1;
       }
     }
-    out.length = length;
+    if (length < out.length) out.length = length;
     return out;
   }
 
