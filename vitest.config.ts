@@ -22,7 +22,5 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
-    // CI retries a failed test once; a retried pass is still listed as flaky in the output.
-    retry: process.env['CI'] === undefined ? 0 : 1,
   },
 });

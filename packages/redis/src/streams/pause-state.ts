@@ -15,7 +15,9 @@ export class PauseState {
   readonly #logger: Logger;
   readonly #onPause: () => Promise<void>;
   #paused = false;
-  #resume: (() => void) | undefined;
+  /** Bumped by every take/release, so that a poll sent before one cannot undo it. */
+  #changes = 0;
+  readonly #resumers: (() => void)[] = [];
 
   /** `onPause` runs when this listener becomes paused (to end a blocked read). */
   constructor(lock: TopicPauseLock, owner: string, logger: Logger, onPause: () => Promise<void>) {
@@ -30,9 +32,14 @@ export class PauseState {
     return this.#paused;
   }
 
-  /** Checks the lock once. */
+  /**
+   * Checks the lock once. A reply that a take/release by this listener overtook is dropped:
+   * it describes the lock before that change.
+   */
   async refresh(): Promise<void> {
-    await this.#set(await this.lock.held());
+    const changes = this.#changes;
+    const held = await this.lock.held();
+    if (changes === this.#changes) await this.#set(held);
   }
 
   /** Polls the lock until `signal` aborts; a failed check keeps the current state. */
@@ -53,20 +60,21 @@ export class PauseState {
   /** Resolves when the lock is seen released (or {@link wake} is called). */
   waitUntilResumed(): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.#resume = resolve;
+      this.#resumers.push(resolve);
     });
   }
 
-  /** Lets a waiting read loop go on (at close). */
+  /** Lets every waiting loop go on (on a resume, and at close). */
   wake(): void {
-    const resume = this.#resume;
-    this.#resume = undefined;
-    resume?.();
+    for (const resume of this.#resumers.splice(0)) resume();
   }
 
   /** Takes the lock for `ttlMs` (or extends it); throws `STREAM_PAUSE_LOCKED` when another listener holds it. */
   async take(ttlMs: number, stream: string): Promise<void> {
-    if (!(await this.lock.acquire(this.#owner, ttlMs))) {
+    this.#changes++;
+    const acquired = await this.lock.acquire(this.#owner, ttlMs);
+    this.#changes++; // a poll sent while the script ran is dropped too
+    if (!acquired) {
       throw new KeelError('STREAM_PAUSE_LOCKED', `The pause lock of ${stream} is held by another listener`, {
         details: { stream, key: this.lock.key },
       });
@@ -76,7 +84,9 @@ export class PauseState {
 
   /** Releases the lock if this listener holds it. */
   async release(): Promise<boolean> {
+    this.#changes++;
     const released = await this.lock.release(this.#owner);
+    this.#changes++;
     if (released) await this.#set(false);
     return released;
   }

@@ -217,7 +217,8 @@ export class RedisListener extends Service<RedisListenerSettings> {
 
   /**
    * Takes the topic's shared pause lock: every listener of the topic, in every process, stops
-   * reading within about 200 ms (batches already read finish) until {@link unlock} or until the
+   * reading within about 200 ms (batches already running finish; entries a read in flight
+   * returns wait for the resume) until {@link unlock} or until the
    * lock's `ttlMs` runs out. Calling it again extends the lock. Throws `STREAM_PAUSE_LOCKED`
    * when another listener holds it.
    */
@@ -268,9 +269,25 @@ export class RedisListener extends Service<RedisListenerSettings> {
         await this.#recover('read', error, this.#readBackoff);
         continue;
       }
+      if (entries.length > 0 && !(await this.#heldThroughPause())) {
+        this.#slots.release();
+        break;
+      }
       if (entries.length === 0) this.#slots.release();
       else batches.start(entries, this.#releaseSlot);
     }
+  }
+
+  /**
+   * Called with entries just read or claimed: when a pause began while that command was in
+   * flight (a blocked read is not ended early in a cluster), waits for the resume before they
+   * run. They stay in this consumer's pending list meanwhile. False when the listener stopped
+   * instead: the entries are left pending (read again at the next start, or claimed).
+   */
+  async #heldThroughPause(): Promise<boolean> {
+    const { pause } = this.#require();
+    while (pause.paused && !this.#stopped()) await pause.waitUntilResumed();
+    return !this.#stopped();
   }
 
   /** Reads new entries, or — after a start or an error — this consumer's own pending ones first. */
@@ -311,6 +328,10 @@ export class RedisListener extends Service<RedisListenerSettings> {
         const claimed = reply.entries.filter((entry) => !batches.isRunning(entry.id));
         this.#counters.claimed += claimed.length;
         const entries = await group.withDeliveries(claimed);
+        if (entries.length > 0 && !(await this.#heldThroughPause())) {
+          this.#slots.release();
+          break;
+        }
         if (entries.length === 0) this.#slots.release();
         else batches.start(entries, this.#releaseSlot);
       } catch (error) {
