@@ -11,7 +11,7 @@ import type { LoadConfigOptions } from './load-config-options.js';
 import { loadServiceEntry, type ServiceEntryDraft } from './load-service-entry.js';
 import { mergeConfigs, type FileDocument } from './merge-configs.js';
 import { FILE_PATH } from './parse-yaml.js';
-import type { PlainObject } from './plain-object.js';
+import { isPlainObject, type PlainObject } from './plain-object.js';
 import { readYaml } from './read-yaml.js';
 import { resolveServiceNames } from './resolve-service-names.js';
 import { TemplateResolver } from './resolve-templates.js';
@@ -30,7 +30,6 @@ export async function loadConfig(
   if (files.length === 0) {
     throw new ConfigError([{ path: FILE_PATH, message: 'no configuration file given' }]);
   }
-  const registry = options.registry ?? defaultRegistry;
   const fileIssues: ConfigIssue[] = [];
   const documents: FileDocument[] = [];
   for (const file of files) {
@@ -40,6 +39,49 @@ export async function loadConfig(
       documents.push({ file, document: checkTopLevel(parsed.document, file, fileIssues) });
     }
   }
+  return loadDocuments(documents, fileIssues, options);
+}
+
+/** Options of {@link configFromObject}. */
+export interface ConfigFromObjectOptions extends LoadConfigOptions {
+  /** The name issues are reported under, in place of a file name. @default '<object>' */
+  readonly source?: string;
+}
+
+/**
+ * Loads a configuration written as a plain object of the YAML file's shape (`app`, `services`,
+ * `vars`, `packages`), with everything {@link loadConfig} does to a file: templates, package
+ * imports, settings validated with their defaults applied. For apps built in code — scripts,
+ * tests, benchmarks:
+ *
+ * ```ts
+ * const app = new App(await configFromObject({
+ *   app: { name: 'worker', env: 'dev' },
+ *   services: [{ cls: 'RedisTransportService', settings: { host: 'localhost' } }, { cls: 'RedisCache' }],
+ * }));
+ * ```
+ *
+ * @throws ConfigError with every problem, when there is any.
+ */
+export async function configFromObject(
+  document: Readonly<Record<string, unknown>>,
+  options: ConfigFromObjectOptions = {},
+): Promise<AppConfig> {
+  const file = options.source ?? '<object>';
+  const issues: ConfigIssue[] = [];
+  if (!isPlainObject(document)) {
+    throw new ConfigError([{ file, path: '', message: 'a configuration must be a plain object' }]);
+  }
+  return loadDocuments([{ file, document: checkTopLevel(document, file, issues) }], issues, options);
+}
+
+/** Merges checked documents, resolves templates, imports packages and validates the result. */
+async function loadDocuments(
+  documents: readonly FileDocument[],
+  fileIssues: ConfigIssue[],
+  options: LoadConfigOptions,
+): Promise<AppConfig> {
+  const registry = options.registry ?? defaultRegistry;
   const merged = mergeConfigs(documents);
   const fileOf = (segments: readonly PathSegment[]): string => merged.origins.fileOf(segments);
 
@@ -79,5 +121,10 @@ export async function loadConfig(
     ...checkIssues.filter((issue) => !unresolved.some((path) => isPathWithin(issue.path, path))),
   ];
   if (issues.length > 0) throw new ConfigError(issues);
-  return { packages: imported, app: appSection, services: serviceConfigs, files: [...files] };
+  return {
+    packages: imported,
+    app: appSection,
+    services: serviceConfigs,
+    files: documents.map((document) => document.file),
+  };
 }
