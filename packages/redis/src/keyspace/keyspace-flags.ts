@@ -7,37 +7,22 @@ import { KeelError } from '@keel/core';
  */
 export type KeyspaceEventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'd' | 'm' | 'n';
 
-/** Every class flag, in Redis's order. */
-export const KEYSPACE_EVENT_CLASSES: readonly KeyspaceEventClass[] = [
-  'g',
-  '$',
-  'l',
-  's',
-  'h',
-  'z',
-  'x',
-  'e',
-  't',
-  'd',
-  'm',
-  'n',
-];
-
 /** The classes Redis's `A` stands for (`m` and `n` are not part of it). */
-export const ALL_CLASSES_ALIAS: readonly KeyspaceEventClass[] = [
-  'g',
-  '$',
-  'l',
-  's',
-  'h',
-  'z',
-  'x',
-  'e',
-  't',
-  'd',
-];
+// prettier-ignore
+export const ALL_CLASSES_ALIAS: readonly KeyspaceEventClass[] = ['g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'd'];
+
+/** Every class flag, in Redis's order. */
+export const KEYSPACE_EVENT_CLASSES: readonly KeyspaceEventClass[] = [...ALL_CLASSES_ALIAS, 'm', 'n'];
 
 const CLASS_SET = new Set<string>(KEYSPACE_EVENT_CLASSES);
+
+/** Adds the classes a flag character names (`A`: the group); false when it names none. */
+function addClass(classes: Set<KeyspaceEventClass>, char: string): boolean {
+  if (char === 'A') for (const alias of ALL_CLASSES_ALIAS) classes.add(alias);
+  else if (CLASS_SET.has(char)) classes.add(char as KeyspaceEventClass);
+  else return false;
+  return true;
+}
 
 /**
  * Parses a flag string such as `A`, `g$h` or Redis's own `KEA` into the classes it names. `A`
@@ -47,9 +32,7 @@ const CLASS_SET = new Set<string>(KEYSPACE_EVENT_CLASSES);
 export function parseEventClasses(flags: string): Set<KeyspaceEventClass> {
   const classes = new Set<KeyspaceEventClass>();
   for (const char of flags) {
-    if (char === 'A') for (const alias of ALL_CLASSES_ALIAS) classes.add(alias);
-    else if (CLASS_SET.has(char)) classes.add(char as KeyspaceEventClass);
-    else if (char !== 'K' && char !== 'E') {
+    if (!addClass(classes, char) && char !== 'K' && char !== 'E') {
       throw new KeelError(
         'KEYSPACE_SETTINGS_INVALID',
         `Unknown keyspace event flag "${char}" in "${flags}"; use A or any of ${KEYSPACE_EVENT_CLASSES.join(' ')}`,
@@ -88,10 +71,7 @@ export interface NotifyConfig {
 /** Parses a `notify-keyspace-events` value as `CONFIG GET` returns it (e.g. `AKE`, `Kgx`, ``). */
 export function parseNotifyConfig(value: string): NotifyConfig {
   const classes = new Set<KeyspaceEventClass>();
-  for (const char of value) {
-    if (char === 'A') for (const alias of ALL_CLASSES_ALIAS) classes.add(alias);
-    else if (CLASS_SET.has(char)) classes.add(char as KeyspaceEventClass);
-  }
+  for (const char of value) addClass(classes, char);
   return { keyspace: value.includes('K'), keyevent: value.includes('E'), classes };
 }
 
