@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export * from './errors/keel-error.js';
 export * from './errors/config-error.js';
+export * from './errors/to-error.js';
 export * from './settings/settings-spec.js';
 export * from './logger/create-logger.js';
 export * from './namespace/namespace.js';

@@ -1,3 +1,5 @@
+import { toError } from '../errors/to-error.js';
+
 /**
  * A counting semaphore with a bounded FIFO wait queue: at most `limit` holders at a time; others
  * wait in arrival order. A waiter whose signal aborts leaves the queue and rejects with the
@@ -65,8 +67,4 @@ export class Semaphore {
     }
     if (this.#active > 0) this.#active -= 1;
   }
-}
-
-function toError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
 }

@@ -18,10 +18,7 @@ import { llenOp, lrangeOp, popOp, pushOp } from './list-ops.js';
 import type { CacheCommand } from './redis-command.js';
 import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setOp, ttlOp } from './string-ops.js';
 import { splitItems } from './trailing-options.js';
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
+import { toError } from '@keel/core';
 
 /**
  * A typed pipeline of cache commands (`cache.pipeline()`): the methods of `RedisCache`, with the

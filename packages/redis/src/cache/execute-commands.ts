@@ -2,10 +2,7 @@ import { Cluster, type ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../transport/redis-client.js';
 import { keySlot } from '../cluster/key-slot.js';
 import { queueCommand, sendCommand, type CacheCommand, type Reply } from './redis-command.js';
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
+import { toError } from '@keel/core';
 
 async function settle(promise: Promise<unknown>): Promise<Reply> {
   try {

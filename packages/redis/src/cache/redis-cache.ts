@@ -1,4 +1,4 @@
-import { dependency, Service } from '@keel/core';
+import { dependency, Service, toError } from '@keel/core';
 import { defineLuaScripts } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
@@ -38,7 +38,7 @@ function attempt<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return fn();
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(toError(error));
   }
 }
 

@@ -11,6 +11,7 @@ import { eventClassOf, parseEventClasses, type KeyspaceEventClass } from './keys
 import { KeyspaceNode, type KeyspaceNodeHandlers } from './keyspace-node.js';
 import { ensureNotifyFlags, type ConfigureMode, type NotifyFlagsResult } from './notify-config.js';
 import { within } from '../util/within.js';
+import { toError } from '@keel/core';
 
 /** Options of a {@link KeyspaceEventSource}. */
 export interface KeyspaceSourceOptions {
@@ -116,10 +117,6 @@ const FENCE_RETRY_MS = 200;
 
 function defaultLogger(): Logger {
   return createLogger({ level: 'warn', destination: process.stderr, base: { component: 'keyspace' } });
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** The ioredis client inside a {@link KeyspaceConnection}. */

@@ -17,6 +17,7 @@ import {
   parseRpcBody,
   type RpcCall,
 } from './wire-format.js';
+import { toError } from '@keel/core';
 
 /** An entry to run, with how many times it has been delivered (this delivery included). */
 export type RunnableEntry = DeliveredEntry;
@@ -71,7 +72,7 @@ export async function runEntry(entry: RunnableEntry, context: RunnerContext): Pr
     message = decodeStreamMessage(messagePayload(entry.fields));
     calls = parseRpcBody(message.body);
   } catch (error) {
-    return { kind: 'dead', error: asError(error) };
+    return { kind: 'dead', error: toError(error) };
   }
   if (entry.deliveries > context.maxDeliveries) {
     const error = new StreamMaxDeliveriesError(entry.deliveries, context.maxDeliveries);
@@ -101,7 +102,7 @@ export async function runEntry(entry: RunnableEntry, context: RunnerContext): Pr
     if (context.canRetry && entry.deliveries < context.maxDeliveries)
       return { kind: 'retry', error: retryError };
     const reply = replyFor(message, context, outcomes, calls.batch);
-    return { kind: 'dead', error: asError(retryError), ...(reply === undefined ? {} : { reply }) };
+    return { kind: 'dead', error: toError(retryError), ...(reply === undefined ? {} : { reply }) };
   }
   const reply = replyFor(message, context, outcomes, calls.batch);
   return { kind: 'ack', failed, ...(reply === undefined ? {} : { reply }) };
@@ -128,8 +129,4 @@ function replyFor(
   const correlationId =
     typeof correlation === 'string' || typeof correlation === 'number' ? String(correlation) : '';
   return { key, payload: encodeReply(correlationId, outcomes, batch) };
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
