@@ -17,6 +17,7 @@ import { trackForExit, untrackForExit, type Reapable } from './child-reaper.js';
 import { findFreePort } from './free-port.js';
 import { redisConfigFile, redisServerArgs, type RedisServerOptions } from './redis-server-options.js';
 import { isProbeError, probeRedis, type ProbeReply } from './probe-redis.js';
+import { settlesWithin } from '../util/within.js';
 
 /** A running (or stopped) `redis-server` process started by {@link startRedisServer}. */
 export interface RedisServerHandle {
@@ -297,19 +298,6 @@ function tail(text: string, lines = LOG_TAIL_LINES): string {
 
 function isCluster(options: RedisServerOptions): boolean {
   return options.cluster !== undefined && options.cluster !== false;
-}
-
-/** True when `promise` settles within `ms` (the timer is cleared either way). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, ms, false);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

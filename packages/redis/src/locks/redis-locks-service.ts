@@ -3,6 +3,7 @@ import { Service, dependency } from '@keel/core';
 import { defineLuaScripts, runLuaScript } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { settlesWithin } from '../util/within.js';
 import { LockAbortedError } from './errors/lock-aborted-error.js';
 import { LockArgumentError } from './errors/lock-argument-error.js';
 import { LockExistsError } from './errors/lock-exists-error.js';
@@ -19,6 +20,9 @@ import { acquireScript, lockScripts, mexistsScript, releaseScript, renewScript }
 import { LockWaiter } from './lock-waiter.js';
 import { ReleaseNotifier, type ReleaseSnapshot } from './release-notifier.js';
 import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-settings.js';
+
+/** How long `close` waits for the releases of ended `withLock` calls, in ms. */
+const CLOSE_RELEASE_MS = 2000;
 
 const transportDependency = dependency(RedisTransportService, { setting: 'transport' });
 
@@ -271,17 +275,20 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
       const lost = keeper.endError instanceof LockLostError;
       const releasing = this.#releaseAfter(client, lock, lost || failed);
       this.#releasing.add(releasing);
-      try {
-        await releasing;
-      } finally {
+      const forget = (): void => {
         this.#releasing.delete(releasing);
-      }
+      };
+      // A lost lock rejects at once: its (best-effort, quiet) release may wait on a Redis that
+      // cannot be reached, e.g. a cluster client queueing commands until it reconnects.
+      if (lost) void releasing.finally(forget);
+      else await releasing.finally(forget);
     }
   }
 
   /**
    * Stops the subscriber, rejects pending `acquire`/`wait` calls with `LocksClosedError`,
-   * aborts running `withLock` functions with it and releases their locks.
+   * aborts running `withLock` functions with it and releases their locks (waiting at most 2 s
+   * for the releases: an unreachable Redis lets them expire at their ttl instead).
    */
   override async close(): Promise<void> {
     this.#closed = true;
@@ -290,7 +297,11 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     for (const keeper of [...this.#keepers]) keeper.end(error);
     // Let the withLock calls ended above reach their release.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    await Promise.allSettled([...this.#releasing]);
+    if (!(await settlesWithin(Promise.allSettled([...this.#releasing]), CLOSE_RELEASE_MS))) {
+      this.logger.warn(
+        'lock releases did not finish while closing (Redis unreachable?); the locks expire at their ttl',
+      );
+    }
     const notifier = this.#notifier;
     this.#notifier = undefined;
     await notifier?.close();

@@ -29,6 +29,7 @@ import { StreamGroup } from './stream-group.js';
 import { deadLetterKey, topicStreamKey } from './stream-keys.js';
 import { isNoGroupError, type StreamGroupInfo } from './stream-replies.js';
 import { trimDelivered, trimDeliveredScript, trimToSize } from './trim-stream.js';
+import { settlesWithin } from '../util/within.js';
 
 const transportDep = dependency(RedisTransportService, { setting: 'transport' });
 const rpcDep = dependency(JSONRPCServer);
@@ -406,21 +407,4 @@ export class RedisListener extends Service<RedisListenerSettings> {
     }
     return this.#running;
   }
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(false);
-      }, ms);
-    }),
-  ]);
-  clearTimeout(timer);
-  return settled;
 }

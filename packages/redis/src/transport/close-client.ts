@@ -1,4 +1,5 @@
 import type { RedisClient } from './redis-client.js';
+import { settlesWithin } from '../util/within.js';
 
 /**
  * Closes a client: `QUIT` (so pending replies arrive) when it is connected, then a hard
@@ -16,29 +17,18 @@ export async function closeClient(client: RedisClient, timeoutMs: number): Promi
   });
   try {
     if (client.status === 'ready') {
-      await settleWithin(
+      await settlesWithin(
         client.quit().then(() => ended),
         timeoutMs,
       );
     }
     if (!hasEnded()) {
       client.disconnect();
-      await settleWithin(ended, Math.max(0, deadline - Date.now()));
+      await settlesWithin(ended, Math.max(0, deadline - Date.now()));
     }
   } catch {
     // closing is best effort
   } finally {
     if (onEnd !== undefined) client.off('end', onEnd);
   }
-}
-
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }

@@ -14,3 +14,21 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+/** True when `promise` settles (resolves or rejects) within `ms`; false when `ms` ran out first. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(resolve, ms, false);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
