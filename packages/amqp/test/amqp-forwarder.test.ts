@@ -1,58 +1,10 @@
-import { App, createLogger, ServiceRegistry, type AppConfig, type ServiceConfig } from '@keel/core';
-import {
-  KeyspaceForwarder,
-  keyspaceForwarderSettings,
-  RedisLocksService,
-  RedisTransportService,
-} from '@keel/redis';
+import type { App } from '@keel/core';
+import { KeyspaceForwarder, RedisLocksService, RedisTransportService } from '@keel/redis';
 import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeBoth, waitUntil, type RedisTarget } from '../../test-utils/src/index.js';
+import { describeBoth, startTestApp, waitUntil } from '../../test-utils/src/index.js';
 import { AmqpSink } from '../src/amqp-sink.js';
-import { amqpSinkSettings } from '../src/amqp-sink-settings.js';
 import { TcpProxy } from './tcp-proxy.js';
-
-const registry = new ServiceRegistry().register(
-  RedisTransportService,
-  RedisLocksService,
-  AmqpSink,
-  KeyspaceForwarder,
-);
-
-function entry(cls: string, settings: Readonly<Record<string, unknown>>, index: number): ServiceConfig {
-  return {
-    cls,
-    name: cls,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings,
-    source: { file: 'amqp.yaml', path: `services[${index}]` },
-  };
-}
-
-function amqpApp(
-  target: RedisTarget,
-  sink: Readonly<Record<string, unknown>>,
-  forwarder: Readonly<Record<string, unknown>>,
-): App {
-  const config: AppConfig = {
-    packages: [],
-    files: ['amqp.yaml'],
-    app: { name: 'amqpfwd', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
-    services: [
-      entry('RedisTransportService', { ...target.transportSettings() }, 0),
-      entry('RedisLocksService', {}, 1),
-      entry('AmqpSink', { ...amqpSinkSettings.defaults, ...sink }, 2),
-      entry('KeyspaceForwarder', { ...keyspaceForwarderSettings.defaults, sink: 'amqp', ...forwarder }, 3),
-    ],
-  };
-  return new App(config, {
-    registry,
-    logger: createLogger({ level: process.env['KEEL_TEST_LOG_LEVEL'] ?? 'silent' }),
-  });
-}
 
 function unique(name: string): string {
   return `${name}:{${Math.random().toString(36).slice(2, 8)}}:`;
@@ -87,17 +39,35 @@ describeBoth('KeyspaceForwarder → AMQP', (target) => {
     await Promise.all(apps.splice(0).map((app) => app.stop()));
   });
 
+  /** Starts an app (stopped after the test) of a transport, locks, an AmqpSink and a forwarder to it. */
+  async function start(
+    sink: Readonly<Record<string, unknown>>,
+    forwarder: Readonly<Record<string, unknown>>,
+  ): Promise<App> {
+    const app = await startTestApp({
+      name: 'amqpfwd',
+      classes: [RedisTransportService, RedisLocksService, AmqpSink, KeyspaceForwarder],
+      services: [
+        { cls: 'RedisTransportService', settings: target.transportSettings() },
+        { cls: 'RedisLocksService' },
+        { cls: 'AmqpSink', settings: sink },
+        { cls: 'KeyspaceForwarder', settings: { sink: 'amqp', ...forwarder } },
+      ],
+      start: false,
+    });
+    apps.push(app);
+    await app.start();
+    return app;
+  }
+
   it('publishes JSON events with the routing key, confirmed, in order', async () => {
     const p = unique('amqp');
     const routingKey = `keel-test-${p}`;
     const messages = await consumer(broker, routingKey);
-    const app = amqpApp(
-      target,
+    const app = await start(
       { routingKey, deliveryMode: 2 },
       { masks: [`^${p}`], events: '$g', lockKey: `${p}lock` },
     );
-    apps.push(app);
-    await app.start();
     const forwarder = app.services.get(KeyspaceForwarder);
     await waitUntil(() => forwarder.isLeader);
     const client = target.client();
@@ -124,8 +94,7 @@ describeBoth('KeyspaceForwarder → AMQP', (target) => {
     const messages = await consumer(broker, routingKey);
     const proxy = new TcpProxy(5672);
     await proxy.start();
-    const app = amqpApp(
-      target,
+    const app = await start(
       { routingKey, port: proxy.port, heartbeat: 0, connectTimeoutMs: 1000 },
       {
         masks: [`^${p}k`],
@@ -137,8 +106,6 @@ describeBoth('KeyspaceForwarder → AMQP', (target) => {
         retryMaxMs: 300,
       },
     );
-    apps.push(app);
-    await app.start();
     const forwarder = app.services.get(KeyspaceForwarder);
     await waitUntil(() => forwarder.isLeader);
     const client = target.client();
@@ -175,10 +142,10 @@ describeBoth('KeyspaceForwarder → AMQP', (target) => {
     const routingKey = `keel-test-${p}`;
     const messages = await consumer(broker, routingKey);
     const forwarderSettings = { masks: [`^${p}k`], events: '$', lockKey: `${p}lock`, lockTtlMs: 1500 };
-    const a = amqpApp(target, { routingKey }, forwarderSettings);
-    const b = amqpApp(target, { routingKey }, forwarderSettings);
-    apps.push(a, b);
-    await Promise.all([a.start(), b.start()]);
+    const [a, b] = await Promise.all([
+      start({ routingKey }, forwarderSettings),
+      start({ routingKey }, forwarderSettings),
+    ]);
     const fa = a.services.get(KeyspaceForwarder);
     const fb = b.services.get(KeyspaceForwarder);
     await waitUntil(() => fa.isLeader || fb.isLeader);

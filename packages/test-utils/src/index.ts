@@ -4,3 +4,4 @@ export * from './start-cluster.js';
 export * from './start-redis.js';
 export * from './test-app-context.js';
 export * from './wait-until.js';
+export * from './start-test-app.js';

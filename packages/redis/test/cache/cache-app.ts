@@ -1,28 +1,41 @@
-import { App, createLogger, ServiceRegistry, type AppConfig, type ServiceConfig } from '@keel/core';
+import type { App } from '@keel/core';
 import { afterAll } from 'vitest';
-import type { RedisTarget } from '../../../test-utils/src/index.js';
+import { startTestApp, type RedisTarget } from '../../../test-utils/src/index.js';
 import { RedisCache } from '../../src/cache/redis-cache.js';
-import { redisCacheSettings, type RedisCacheSettings } from '../../src/cache/redis-cache-settings.js';
+import type { RedisCacheSettings } from '../../src/cache/redis-cache-settings.js';
+import type { RedisTransportSettings } from '../../src/transport/redis-transport-settings.js';
 import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
 
-const registry = new ServiceRegistry().register(RedisTransportService, RedisCache);
-
-function entry(cls: string, name: string, settings: object, index: number): ServiceConfig {
-  return {
-    cls,
-    name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings: settings as Readonly<Record<string, unknown>>,
-    source: { file: 'cache-test.yaml', path: `services[${index}]` },
-  };
+/** Options of {@link startCacheApp}. */
+export interface CacheAppOptions {
+  /** Settings of the RedisCache over the defaults. */
+  readonly cache?: Partial<RedisCacheSettings>;
+  /** Transport settings over the target's. */
+  readonly transport?: Partial<RedisTransportSettings>;
 }
 
 /**
- * Starts a real App with a RedisTransportService pointing at `target` and a RedisCache wired to
- * it through its `transport` setting, and returns the cache. Apps stop after the block.
+ * Starts a real App with a RedisTransportService `redis_main` pointing at `target` and a
+ * RedisCache `cache` wired to it through its `transport` setting. The caller stops it.
+ */
+export function startCacheApp(target: RedisTarget, options: CacheAppOptions = {}): Promise<App> {
+  return startTestApp({
+    name: 'cache',
+    classes: [RedisTransportService, RedisCache],
+    services: [
+      {
+        cls: 'RedisTransportService',
+        name: 'redis_main',
+        settings: target.transportSettings(options.transport),
+      },
+      { cls: 'RedisCache', name: 'cache', settings: { transport: 'redis_main', ...options.cache } },
+    ],
+  });
+}
+
+/**
+ * A function that starts a {@link startCacheApp} app with the given cache settings and returns
+ * its cache. Apps stop after the block.
  */
 export function cacheStarter(
   target: RedisTarget,
@@ -32,23 +45,8 @@ export function cacheStarter(
     await Promise.all(apps.splice(0).map((app) => app.stop()));
   });
   return async (settings = {}) => {
-    const config: AppConfig = {
-      packages: [],
-      files: ['cache-test.yaml'],
-      app: { name: 'cache', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 5_000, logLevel: 'silent' },
-      services: [
-        entry('RedisTransportService', 'redis_main', target.transportSettings(), 0),
-        entry(
-          'RedisCache',
-          'cache',
-          { ...redisCacheSettings.defaults, transport: 'redis_main', ...settings },
-          1,
-        ),
-      ],
-    };
-    const app = new App(config, { registry, logger: createLogger({ level: 'silent' }) });
+    const app = await startCacheApp(target, { cache: settings });
     apps.push(app);
-    await app.start();
     return app.services.get(RedisCache);
   };
 }

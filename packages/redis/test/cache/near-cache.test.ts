@@ -1,13 +1,10 @@
 import { pack } from 'msgpackr';
 import { Redis } from 'ioredis';
-import { App, createLogger, ServiceRegistry, type AppConfig } from '@keel/core';
 import { afterAll, expect, it } from 'vitest';
 import { describeBoth, waitUntil, type RedisTarget } from '../../../test-utils/src/index.js';
 import type { NearCache } from '../../src/cache/near-cache/near-cache.js';
 import { RedisCache } from '../../src/cache/redis-cache.js';
-import { redisCacheSettings } from '../../src/cache/redis-cache-settings.js';
-import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
-import { cacheStarter, uniquePrefix } from './cache-app.js';
+import { cacheStarter, startCacheApp, uniquePrefix } from './cache-app.js';
 
 /** The near cache of `cache`, which the test turned on. */
 function nearOf(cache: RedisCache): NearCache {
@@ -34,38 +31,6 @@ async function readCalls(target: RedisTarget): Promise<number> {
     }
   }
   return total;
-}
-
-/** Starts an App whose transport has `tracking: true` and whose cache leaves `nearCache` unset. */
-async function startTrackingApp(target: RedisTarget): Promise<App> {
-  const service = (
-    cls: string,
-    name: string,
-    settings: object,
-    index: number,
-  ): AppConfig['services'][number] => ({
-    cls,
-    name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings: settings as Readonly<Record<string, unknown>>,
-    source: { file: 'near-cache-test.yaml', path: `services[${index}]` },
-  });
-  const config: AppConfig = {
-    packages: [],
-    files: ['near-cache-test.yaml'],
-    app: { name: 'near', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 5_000, logLevel: 'silent' },
-    services: [
-      service('RedisTransportService', 'redis_main', target.transportSettings({ tracking: true }), 0),
-      service('RedisCache', 'cache', { ...redisCacheSettings.defaults, transport: 'redis_main' }, 1),
-    ],
-  };
-  const registry = new ServiceRegistry().register(RedisTransportService, RedisCache);
-  const app = new App(config, { registry, logger: createLogger({ level: 'silent' }) });
-  await app.start();
-  return app;
 }
 
 /** Kills the connections that have client tracking on (`t` in their `CLIENT LIST` flags). */
@@ -103,7 +68,8 @@ describeBoth('RedisCache near cache', (target) => {
   });
 
   it("is on when the transport's tracking is, and closes its connections with the app", async () => {
-    const app = await startTrackingApp(target);
+    // The transport tracks; the cache leaves `nearCache` unset.
+    const app = await startCacheApp(target, { transport: { tracking: true } });
     let stopped = false;
     afterAll(async () => {
       if (!stopped) await app.stop();

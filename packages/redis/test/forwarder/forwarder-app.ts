@@ -1,9 +1,8 @@
-import { App, createLogger, ServiceRegistry, type AppConfig, type ServiceConfig } from '@keel/core';
-import type { RedisTarget } from '../../../test-utils/src/index.js';
+import type { App } from '@keel/core';
+import { startTestApp, type RedisTarget } from '../../../test-utils/src/index.js';
 import type { ForwardedEvent } from '../../src/forwarder/forwarded-event.js';
 import { SinkSendError } from '../../src/forwarder/forwarder-errors.js';
 import { KeyspaceForwarder } from '../../src/forwarder/keyspace-forwarder.js';
-import { keyspaceForwarderSettings } from '../../src/forwarder/keyspace-forwarder-settings.js';
 import { KeyspaceSinkService, type KeyspaceSink } from '../../src/forwarder/keyspace-sink.js';
 import { RedisLocksService } from '../../src/locks/redis-locks-service.js';
 import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
@@ -35,51 +34,25 @@ export class MemorySinkService extends KeyspaceSinkService {
   }
 }
 
-const registry = new ServiceRegistry().register(
-  RedisTransportService,
-  RedisLocksService,
-  KeyspaceForwarder,
-  MemorySinkService,
-);
-
-function entry(
-  cls: string,
-  name: string,
-  settings: Readonly<Record<string, unknown>>,
-  index: number,
-): ServiceConfig {
-  return {
-    cls,
-    name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings,
-    source: { file: 'fwd.yaml', path: `services[${index}]` },
-  };
-}
-
-/** Builds (not starts) an app with its own transport, locks, a forwarder and a memory sink. */
+/**
+ * Builds (not starts) an app with its own transport, locks, a forwarder with `settings` over the
+ * defaults and a memory sink.
+ */
 export function forwarderApp(
   target: RedisTarget,
   settings: Readonly<Record<string, unknown>>,
   name = 'fwd',
-): App {
-  const config: AppConfig = {
-    packages: [],
-    files: ['fwd.yaml'],
-    app: { name, env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
+): Promise<App> {
+  return startTestApp({
+    name,
+    classes: [RedisTransportService, RedisLocksService, KeyspaceForwarder, MemorySinkService],
     services: [
-      entry('RedisTransportService', 'redis', { ...target.transportSettings() }, 0),
-      entry('RedisLocksService', 'locks', {}, 1),
-      entry('MemorySinkService', 'memory', {}, 2),
-      entry('KeyspaceForwarder', 'forwarder', { ...keyspaceForwarderSettings.defaults, ...settings }, 3),
+      { cls: 'RedisTransportService', name: 'redis', settings: target.transportSettings() },
+      { cls: 'RedisLocksService', name: 'locks' },
+      { cls: 'MemorySinkService', name: 'memory' },
+      { cls: 'KeyspaceForwarder', name: 'forwarder', settings },
     ],
-  };
-  return new App(config, {
-    registry,
-    logger: createLogger({ level: process.env['KEEL_TEST_LOG_LEVEL'] ?? 'silent' }),
+    start: false,
   });
 }
 

@@ -3,7 +3,13 @@ import { afterEach, expect, it } from 'vitest';
 import { describeBoth, waitUntil } from '../../../test-utils/src/index.js';
 import { KeyspaceForwarder } from '../../src/forwarder/keyspace-forwarder.js';
 import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
-import { forwarderApp, MemorySinkService, streamEntries, uniquePrefix } from './forwarder-app.js';
+import {
+  forwarderApp,
+  MemorySinkService,
+  streamEntries,
+  uniquePrefix,
+  type MemorySink,
+} from './forwarder-app.js';
 
 describeBoth('KeyspaceForwarder', (target) => {
   const apps: App[] = [];
@@ -12,10 +18,20 @@ describeBoth('KeyspaceForwarder', (target) => {
   });
 
   async function start(settings: Record<string, unknown>, name?: string): Promise<App> {
-    const app = forwarderApp(target, settings, name);
+    const app = await forwarderApp(target, settings, name);
     apps.push(app);
     await app.start();
     return app;
+  }
+
+  /** Starts a forwarder of `settings` to the memory sink and waits until it leads. */
+  async function startToMemory(
+    settings: Record<string, unknown>,
+  ): Promise<{ forwarder: KeyspaceForwarder; sink: MemorySink }> {
+    const app = await start({ events: '$', sink: 'memory', ...settings });
+    const forwarder = app.services.get(KeyspaceForwarder);
+    await waitUntil(() => forwarder.isLeader);
+    return { forwarder, sink: app.services.get(MemorySinkService).sink };
   }
 
   it('forwards matching events to a stream, in order, with plain fields', async () => {
@@ -46,17 +62,12 @@ describeBoth('KeyspaceForwarder', (target) => {
   it('buffers in the fallback list while the sink is down and replays in order before new events', async () => {
     const p = uniquePrefix('fb');
     const fallbackKey = `${p}fallback`;
-    const app = await start({
+    const { forwarder, sink } = await startToMemory({
       masks: [`^${p}k`],
-      events: '$',
-      sink: 'memory',
       fallbackKey,
       retryMinMs: 50,
       retryMaxMs: 200,
     });
-    const forwarder = app.services.get(KeyspaceForwarder);
-    const sink = app.services.get(MemorySinkService).sink;
-    await waitUntil(() => forwarder.isLeader);
     const client = target.client();
     const total = 600;
     for (let i = 0; i < 200; i++) await client.set(`${p}k${i}`, '1');
@@ -80,16 +91,11 @@ describeBoth('KeyspaceForwarder', (target) => {
   it('caps the fallback list, dropping the oldest', async () => {
     const p = uniquePrefix('cap');
     const fallbackKey = `${p}fallback`;
-    const app = await start({
+    const { forwarder, sink } = await startToMemory({
       masks: [`^${p}k`],
-      events: '$',
-      sink: 'memory',
       fallbackKey,
       fallbackStorageSize: 50,
     });
-    const forwarder = app.services.get(KeyspaceForwarder);
-    const sink = app.services.get(MemorySinkService).sink;
-    await waitUntil(() => forwarder.isLeader);
     sink.down = true;
     const client = target.client();
     for (let i = 0; i < 120; i++) await client.set(`${p}k${i}`, '1');

@@ -1,14 +1,7 @@
-import {
-  App,
-  createLogger,
-  dependency,
-  Service,
-  ServiceRegistry,
-  type AppConfig,
-  type ServiceConfig,
-} from '@keel/core';
+import { defineSettings, dependency, Service, type App } from '@keel/core';
+import typia from 'typia';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeBoth, waitUntil } from '../../../test-utils/src/index.js';
+import { describeBoth, startTestApp, waitUntil } from '../../../test-utils/src/index.js';
 import { RedisKeyspaceWatcher } from '../../src/keyspace/redis-keyspace-watcher.js';
 import { redisKeyspaceWatcherSettings } from '../../src/keyspace/redis-keyspace-watcher-settings.js';
 import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
@@ -16,8 +9,18 @@ import { uniquePrefix } from './helpers.js';
 
 const watcherDep = dependency(RedisKeyspaceWatcher, { setting: 'watcher' });
 
+interface ChangeLogSettings {
+  /** The watcher to use. */
+  watcher?: string;
+}
+
 /** A service of the app that reacts to key changes through the watcher. */
-class ChangeLog extends Service<{ watcher?: string }> {
+class ChangeLog extends Service<ChangeLogSettings> {
+  static override settingsSpec = defineSettings<ChangeLogSettings>({
+    validate: typia.createValidateEquals<Partial<ChangeLogSettings>>(),
+    keys: typia.misc.literals<keyof ChangeLogSettings>(),
+    defaults: {},
+  });
   static override dependencies = [watcherDep];
   readonly changes: string[] = [];
 
@@ -27,26 +30,6 @@ class ChangeLog extends Service<{ watcher?: string }> {
     });
     return Promise.resolve();
   }
-}
-
-const registry = new ServiceRegistry().register(RedisTransportService, RedisKeyspaceWatcher, ChangeLog);
-
-function entry(
-  cls: string,
-  name: string,
-  settings: Readonly<Record<string, unknown>>,
-  index: number,
-): ServiceConfig {
-  return {
-    cls,
-    name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings,
-    source: { file: 'ks.yaml', path: `services[${index}]` },
-  };
 }
 
 describe('RedisKeyspaceWatcher settings', () => {
@@ -75,24 +58,20 @@ describeBoth('RedisKeyspaceWatcher service', (target) => {
 
   it('starts from an app config and calls the callbacks other services register', async () => {
     const p = uniquePrefix('svc');
-    const config: AppConfig = {
-      packages: [],
-      files: ['ks.yaml'],
-      app: { name: 'ks', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 5_000, logLevel: 'silent' },
+    const app = await startTestApp({
+      name: 'ks',
+      classes: [RedisTransportService, RedisKeyspaceWatcher, ChangeLog],
       services: [
-        entry('RedisTransportService', 'redis', { ...target.transportSettings() }, 0),
-        entry(
-          'RedisKeyspaceWatcher',
-          'watcher',
-          { ...redisKeyspaceWatcherSettings.defaults, transport: 'redis', patterns: [`${p}*`], events: '$g' },
-          1,
-        ),
-        entry('ChangeLog', 'changes', { watcher: 'watcher' }, 2),
+        { cls: 'RedisTransportService', name: 'redis', settings: target.transportSettings() },
+        {
+          cls: 'RedisKeyspaceWatcher',
+          name: 'watcher',
+          settings: { transport: 'redis', patterns: [`${p}*`], events: '$g' },
+        },
+        { cls: 'ChangeLog', name: 'changes', settings: { watcher: 'watcher' } },
       ],
-    };
-    const app = new App(config, { registry, logger: createLogger({ level: 'silent' }) });
+    });
     apps.push(app);
-    await app.start();
     const changes = app.services.get(ChangeLog);
     const client = target.client();
     await client.set(`${p}a`, 'one');

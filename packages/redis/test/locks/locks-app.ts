@@ -1,23 +1,9 @@
-import { App, createLogger, ServiceRegistry, type AppConfig, type ServiceConfig } from '@keel/core';
-import type { RedisTarget } from '../../../test-utils/src/index.js';
+import type { App } from '@keel/core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type RedisTarget } from '../../../test-utils/src/index.js';
 import { RedisLocksService } from '../../src/locks/redis-locks-service.js';
-import { redisLocksSettings, type RedisLocksSettings } from '../../src/locks/redis-locks-settings.js';
+import type { RedisLocksSettings } from '../../src/locks/redis-locks-settings.js';
 import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
-
-const registry = new ServiceRegistry().register(RedisTransportService, RedisLocksService);
-
-function entry(cls: string, settings: Record<string, unknown>, index: number): ServiceConfig {
-  return {
-    cls,
-    name: cls,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings,
-    source: { file: 'locks-test.yaml', path: `services[${index}]` },
-  };
-}
 
 /** A started app with a RedisTransportService and a RedisLocksService (real wiring). */
 export interface LocksApp {
@@ -34,21 +20,40 @@ export async function startLocksApp(
   target: RedisTarget,
   settings: Partial<RedisLocksSettings> = {},
 ): Promise<LocksApp> {
-  const checked = redisLocksSettings.validate(settings);
-  if (!checked.success) throw new Error(`bad test settings: ${JSON.stringify(checked.errors)}`);
-  const config: AppConfig = {
-    packages: [],
-    files: ['locks-test.yaml'],
-    app: { name: 'locks', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
+  const app = await startTestApp({
+    name: 'locks',
+    classes: [RedisTransportService, RedisLocksService],
     services: [
-      entry('RedisTransportService', { ...target.transportSettings() }, 0),
-      entry('RedisLocksService', { ...redisLocksSettings.defaults, ...settings }, 1),
+      { cls: 'RedisTransportService', settings: target.transportSettings() },
+      { cls: 'RedisLocksService', settings },
     ],
-  };
-  const app = new App(config, {
-    registry,
-    logger: createLogger({ level: process.env['KEEL_TEST_LOG_LEVEL'] ?? 'silent' }),
   });
-  await app.start();
   return { app, locks: app.services.get(RedisLocksService), stop: () => app.stop() };
+}
+
+/**
+ * One {@link startLocksApp} app for the tests of the calling block: started before them, stopped
+ * after them. Its `app` and `locks` are there once the tests run.
+ */
+export function useLocksApp(target: RedisTarget): LocksApp {
+  let started: LocksApp | undefined;
+  beforeAll(async () => {
+    started = await startLocksApp(target);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): LocksApp => {
+    if (started === undefined) throw new Error('the locks app is not started (use it inside a test)');
+    return started;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get locks() {
+      return current().locks;
+    },
+    stop: () => current().stop(),
+  };
 }

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeBoth } from '../../../test-utils/src/index.js';
 import { fenceKeyOf } from '../../src/locks/fence-key.js';
 import { keySlot } from '../../src/cluster/key-slot.js';
 import { redisLocksSettings } from '../../src/locks/redis-locks-settings.js';
-import type { RedisLocksService } from '../../src/locks/redis-locks-service.js';
-import { startLocksApp, type LocksApp } from './locks-app.js';
+import { useLocksApp } from './locks-app.js';
 
 /** A fresh key, so tests never see each other's locks. */
 const fresh = (name: string): string => `test.locks.${name}.${randomUUID()}`;
@@ -32,22 +31,12 @@ describe('RedisLocksService settings', () => {
 });
 
 describeBoth('RedisLocksService', (target) => {
-  let started: LocksApp;
-  let locks: RedisLocksService;
-
-  beforeAll(async () => {
-    started = await startLocksApp(target);
-    locks = started.locks;
-  });
-
-  afterAll(async () => {
-    await started.stop();
-  });
+  const started = useLocksApp(target);
 
   it('acquires, reports the owner and releases', async () => {
     const key = fresh('basic');
     const before = Date.now();
-    const lock = await locks.acquire(key, { identifier: 'me', ttl: 5000 });
+    const lock = await started.locks.acquire(key, { identifier: 'me', ttl: 5000 });
     const after = Date.now();
     expect(lock).toEqual({ keys: [key], identifier: 'me', token: 1, expiresAt: expect.any(Number) });
     expect(lock.expiresAt).toBeGreaterThanOrEqual(before + 5000);
@@ -56,23 +45,23 @@ describeBoth('RedisLocksService', (target) => {
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(5000);
     expect(await target.client().get(key)).toBe('me');
-    expect(await locks.owner(key)).toBe('me');
-    expect(await locks.isOwner(key, 'me')).toBe(true);
-    expect(await locks.isOwner(key, 'you')).toBe(false);
-    expect(await locks.exists(key)).toBe(true);
+    expect(await started.locks.owner(key)).toBe('me');
+    expect(await started.locks.isOwner(key, 'me')).toBe(true);
+    expect(await started.locks.isOwner(key, 'you')).toBe(false);
+    expect(await started.locks.exists(key)).toBe(true);
 
-    await locks.release(key, 'me');
-    expect(await locks.exists(key)).toBe(false);
-    expect(await locks.owner(key)).toBeNull();
-    expect(await locks.isOwner(key, 'me')).toBe(false);
+    await started.locks.release(key, 'me');
+    expect(await started.locks.exists(key)).toBe(false);
+    expect(await started.locks.owner(key)).toBeNull();
+    expect(await started.locks.isOwner(key, 'me')).toBe(false);
   });
 
   it('gives each lock a default identifier prefixed with the app id', async () => {
     const key = fresh('identifier');
-    const first = await locks.acquire(key);
-    await locks.release(first);
-    const second = await locks.acquire(key);
-    await locks.release(second);
+    const first = await started.locks.acquire(key);
+    await started.locks.release(first);
+    const second = await started.locks.acquire(key);
+    await started.locks.release(second);
     expect(first.identifier.startsWith(`${started.app.id}:`)).toBe(true);
     expect(second.identifier).not.toBe(first.identifier);
   });
@@ -81,56 +70,56 @@ describeBoth('RedisLocksService', (target) => {
     const key = fresh('tokens');
     const tokens: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const lock = await locks.acquire(key);
+      const lock = await started.locks.acquire(key);
       tokens.push(lock.token);
-      await locks.release(lock);
+      await started.locks.release(lock);
     }
-    const held = await locks.acquire(key, { ttl: 60_000 });
+    const held = await started.locks.acquire(key, { ttl: 60_000 });
     await target.client().del(key); // as if it expired
-    const next = await locks.acquire(key);
+    const next = await started.locks.acquire(key);
     tokens.push(held.token, next.token);
     expect(tokens).toEqual([1, 2, 3, 4, 5]);
     expect(await target.client().get(fenceKeyOf(key))).toBe('5');
-    await locks.release(next);
+    await started.locks.release(next);
   });
 
   it('refuses a held lock at once with wait: false, also to the same identifier', async () => {
     const key = fresh('exists');
-    const lock = await locks.acquire(key, { identifier: 'holder' });
-    await expect(locks.acquire(key, { wait: false })).rejects.toMatchObject({
+    const lock = await started.locks.acquire(key, { identifier: 'holder' });
+    await expect(started.locks.acquire(key, { wait: false })).rejects.toMatchObject({
       name: 'LockExistsError',
       code: 'LOCK_EXISTS',
       key,
       keys: [key],
     });
-    await expect(locks.acquire(key, { identifier: 'holder', wait: false })).rejects.toMatchObject({
+    await expect(started.locks.acquire(key, { identifier: 'holder', wait: false })).rejects.toMatchObject({
       code: 'LOCK_EXISTS',
     });
-    expect(await locks.owner(key)).toBe('holder');
+    expect(await started.locks.owner(key)).toBe('holder');
     expect(await target.client().get(fenceKeyOf(key))).toBe('1');
-    await locks.release(lock);
+    await started.locks.release(lock);
   });
 
   it('acquires several keys all or nothing, with one token above all of theirs', async () => {
     const [a = '', b = '', c = ''] = tagged('a', 'b', 'c');
-    for (let i = 0; i < 2; i++) await locks.release(await locks.acquire(a)); // a's counter: 2
-    const other = await locks.acquire(b, { identifier: 'other' }); // b's counter: 1
+    for (let i = 0; i < 2; i++) await started.locks.release(await started.locks.acquire(a)); // a's counter: 2
+    const other = await started.locks.acquire(b, { identifier: 'other' }); // b's counter: 1
 
-    await expect(locks.acquire([a, b, c], { wait: false })).rejects.toMatchObject({
+    await expect(started.locks.acquire([a, b, c], { wait: false })).rejects.toMatchObject({
       code: 'LOCK_EXISTS',
       key: b,
       keys: [a, b, c],
     });
-    expect(await locks.mExists([a, b, c])).toEqual(new Set([b]));
+    expect(await started.locks.mExists([a, b, c])).toEqual(new Set([b]));
 
-    await locks.release(other);
-    const lock = await locks.acquire([a, b, c, a], { identifier: 'multi' });
+    await started.locks.release(other);
+    const lock = await started.locks.acquire([a, b, c, a], { identifier: 'multi' });
     expect(lock.keys).toEqual([a, b, c]);
     expect(lock.token).toBe(3);
-    for (const key of [a, b, c]) expect(await locks.owner(key)).toBe('multi');
-    await locks.release(lock);
-    expect(await locks.mExists([a, b, c])).toEqual(new Set());
-    expect((await locks.acquire(c)).token).toBe(4);
+    for (const key of [a, b, c]) expect(await started.locks.owner(key)).toBe('multi');
+    await started.locks.release(lock);
+    expect(await started.locks.mExists([a, b, c])).toEqual(new Set());
+    expect((await started.locks.acquire(c)).token).toBe(4);
   });
 
   it(
@@ -142,7 +131,7 @@ describeBoth('RedisLocksService', (target) => {
       let b = fresh('slot-b');
       while (keySlot(a) === keySlot(b)) b = fresh('slot-b');
       if (target.mode === 'cluster') {
-        const error: unknown = await locks.acquire([a, b]).catch((caught: unknown) => caught);
+        const error: unknown = await started.locks.acquire([a, b]).catch((caught: unknown) => caught);
         expect(error).toMatchObject({
           name: 'LockKeysCrossSlotError',
           code: 'LOCK_KEYS_CROSS_SLOT',
@@ -150,83 +139,83 @@ describeBoth('RedisLocksService', (target) => {
           slots: [keySlot(a), keySlot(b)],
         });
         expect((error as Error).message).toContain('hash tag');
-        expect(await locks.mExists([a, b, fenceKeyOf(a), fenceKeyOf(b)])).toEqual(new Set());
+        expect(await started.locks.mExists([a, b, fenceKeyOf(a), fenceKeyOf(b)])).toEqual(new Set());
       } else {
-        const lock = await locks.acquire([a, b]);
-        expect(await locks.mExists([a, b])).toEqual(new Set([a, b]));
-        await locks.release(lock);
+        const lock = await started.locks.acquire([a, b]);
+        expect(await started.locks.mExists([a, b])).toEqual(new Set([a, b]));
+        await started.locks.release(lock);
       }
     },
   );
 
   it('releases only as the owner', async () => {
     const key = fresh('owner-release');
-    const lock = await locks.acquire(key, { identifier: 'owner' });
-    await expect(locks.release(key, 'intruder')).rejects.toMatchObject({
+    const lock = await started.locks.acquire(key, { identifier: 'owner' });
+    await expect(started.locks.release(key, 'intruder')).rejects.toMatchObject({
       name: 'NotLockOwnerError',
       code: 'LOCK_NOT_OWNER',
       keys: [key],
       identifier: 'intruder',
     });
-    expect(await locks.owner(key)).toBe('owner');
-    await locks.release(lock);
-    await expect(locks.release(lock)).rejects.toMatchObject({ code: 'LOCK_NOT_OWNER', keys: [key] });
+    expect(await started.locks.owner(key)).toBe('owner');
+    await started.locks.release(lock);
+    await expect(started.locks.release(lock)).rejects.toMatchObject({ code: 'LOCK_NOT_OWNER', keys: [key] });
   });
 
   it('releases the keys it holds and names the ones it does not', async () => {
     const [a = '', b = ''] = tagged('a', 'b');
-    const lock = await locks.acquire([a, b], { identifier: 'me', ttl: 60_000 });
+    const lock = await started.locks.acquire([a, b], { identifier: 'me', ttl: 60_000 });
     await target.client().set(b, 'someone-else');
-    await expect(locks.release(lock)).rejects.toMatchObject({ code: 'LOCK_NOT_OWNER', keys: [b] });
-    expect(await locks.exists(a)).toBe(false);
-    expect(await locks.owner(b)).toBe('someone-else');
+    await expect(started.locks.release(lock)).rejects.toMatchObject({ code: 'LOCK_NOT_OWNER', keys: [b] });
+    expect(await started.locks.exists(a)).toBe(false);
+    expect(await started.locks.owner(b)).toBe('someone-else');
   });
 
   it('renews only as the owner, all or nothing', async () => {
     const [a = '', b = ''] = tagged('a', 'b');
-    const lock = await locks.acquire([a, b], { identifier: 'me', ttl: 2000 });
-    const expiresAt = await locks.renew(lock, 60_000);
+    const lock = await started.locks.acquire([a, b], { identifier: 'me', ttl: 2000 });
+    const expiresAt = await started.locks.renew(lock, 60_000);
     expect(expiresAt).toBeGreaterThanOrEqual(lock.expiresAt + 50_000);
     for (const key of [a, b]) expect(await target.client().pttl(key)).toBeGreaterThan(50_000);
 
-    await expect(locks.renew([a, b], 'intruder', 120_000)).rejects.toMatchObject({
+    await expect(started.locks.renew([a, b], 'intruder', 120_000)).rejects.toMatchObject({
       code: 'LOCK_NOT_OWNER',
       keys: [a],
     });
     await target.client().set(b, 'someone-else');
-    await expect(locks.renew([a, b], 'me', 120_000)).rejects.toMatchObject({
+    await expect(started.locks.renew([a, b], 'me', 120_000)).rejects.toMatchObject({
       code: 'LOCK_NOT_OWNER',
       keys: [b],
     });
     expect(await target.client().pttl(a)).toBeLessThanOrEqual(60_000);
     await target.client().del(a, b);
-    await expect(locks.renew(a, 'me')).rejects.toMatchObject({ code: 'LOCK_NOT_OWNER' });
+    await expect(started.locks.renew(a, 'me')).rejects.toMatchObject({ code: 'LOCK_NOT_OWNER' });
   });
 
   it('tells which of many keys are locked, across slots', async () => {
     const keys = Array.from({ length: 40 }, (_, index) => fresh(`many-${index}`));
     const held = keys.filter((_, index) => index % 3 === 0);
-    for (const key of held) await locks.acquire(key, { ttl: 60_000 });
-    expect(await locks.mExists(keys)).toEqual(new Set(held));
-    expect(await locks.mExists([])).toEqual(new Set());
-    expect(await locks.exists(keys[1]!)).toBe(false);
+    for (const key of held) await started.locks.acquire(key, { ttl: 60_000 });
+    expect(await started.locks.mExists(keys)).toEqual(new Set(held));
+    expect(await started.locks.mExists([])).toEqual(new Set());
+    expect(await started.locks.exists(keys[1]!)).toBe(false);
   });
 
   it('rejects unusable arguments with LOCK_INVALID_ARGUMENT', async () => {
     const invalid = { name: 'LockArgumentError', code: 'LOCK_INVALID_ARGUMENT' };
-    await expect(locks.acquire([])).rejects.toMatchObject(invalid);
-    await expect(locks.acquire('')).rejects.toMatchObject(invalid);
-    await expect(locks.acquire(fresh('ttl'), { ttl: 0 })).rejects.toMatchObject(invalid);
-    await expect(locks.acquire(fresh('ttl'), { ttl: 1.5 })).rejects.toMatchObject(invalid);
-    await expect(locks.acquire(fresh('id'), { identifier: '' })).rejects.toMatchObject(invalid);
-    await expect(locks.acquire(fresh('timeout'), { timeout: -1 })).rejects.toMatchObject(invalid);
-    await expect(locks.release(fresh('x'), '')).rejects.toMatchObject(invalid);
+    await expect(started.locks.acquire([])).rejects.toMatchObject(invalid);
+    await expect(started.locks.acquire('')).rejects.toMatchObject(invalid);
+    await expect(started.locks.acquire(fresh('ttl'), { ttl: 0 })).rejects.toMatchObject(invalid);
+    await expect(started.locks.acquire(fresh('ttl'), { ttl: 1.5 })).rejects.toMatchObject(invalid);
+    await expect(started.locks.acquire(fresh('id'), { identifier: '' })).rejects.toMatchObject(invalid);
+    await expect(started.locks.acquire(fresh('timeout'), { timeout: -1 })).rejects.toMatchObject(invalid);
+    await expect(started.locks.release(fresh('x'), '')).rejects.toMatchObject(invalid);
   });
 
   it('treats __proto__ as any other key', async () => {
-    const proto = await locks.acquire('__proto__', { ttl: 5000 });
-    expect(await locks.mExists(['__proto__', 'constructor'])).toEqual(new Set(['__proto__']));
+    const proto = await started.locks.acquire('__proto__', { ttl: 5000 });
+    expect(await started.locks.mExists(['__proto__', 'constructor'])).toEqual(new Set(['__proto__']));
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
-    await locks.release(proto);
+    await started.locks.release(proto);
   });
 });

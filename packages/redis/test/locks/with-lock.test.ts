@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeBoth } from '../../../test-utils/src/index.js';
 import { LockLostError } from '../../src/locks/errors/lock-lost-error.js';
 import type { Lock } from '../../src/locks/lock.js';
-import type { RedisLocksService } from '../../src/locks/redis-locks-service.js';
-import { startLocksApp, type LocksApp } from './locks-app.js';
+import { startLocksApp, useLocksApp } from './locks-app.js';
 
 const fresh = (name: string): string => `test.withlock.${name}.${randomUUID()}`;
 
@@ -19,57 +18,49 @@ const aborted = (signal: AbortSignal): Promise<unknown> =>
   });
 
 describeBoth('RedisLocksService.withLock', (target) => {
-  let started: LocksApp;
-  let locks: RedisLocksService;
-
-  beforeAll(async () => {
-    started = await startLocksApp(target);
-    locks = started.locks;
-  });
-
-  afterAll(async () => {
-    await started.stop();
-  });
+  const started = useLocksApp(target);
 
   it('runs the function under the lock and releases it', async () => {
     const key = fresh('run');
     let seen: Lock | undefined;
-    const result = await locks.withLock(
+    const result = await started.locks.withLock(
       key,
       async (signal, lock) => {
         seen = lock;
         expect(signal.aborted).toBe(false);
-        expect(await locks.owner(key)).toBe(lock.identifier);
-        await expect(locks.acquire(key, { wait: false })).rejects.toMatchObject({ code: 'LOCK_EXISTS' });
+        expect(await started.locks.owner(key)).toBe(lock.identifier);
+        await expect(started.locks.acquire(key, { wait: false })).rejects.toMatchObject({
+          code: 'LOCK_EXISTS',
+        });
         return 42;
       },
       { identifier: 'worker' },
     );
     expect(result).toBe(42);
     expect(seen).toMatchObject({ keys: [key], identifier: 'worker', token: 1 });
-    expect(await locks.exists(key)).toBe(false);
+    expect(await started.locks.exists(key)).toBe(false);
   });
 
   it('renews the lock while the function runs longer than its ttl', async () => {
     const key = fresh('renew');
-    const result = await locks.withLock(
+    const result = await started.locks.withLock(
       key,
       async (signal, lock) => {
         await sleep(3000); // 2.5 ttls
         expect(signal.aborted).toBe(false);
-        expect(await locks.isOwner(key, lock.identifier)).toBe(true);
+        expect(await started.locks.isOwner(key, lock.identifier)).toBe(true);
         return 'done';
       },
       { ttl: 1200 },
     );
     expect(result).toBe('done');
-    expect(await locks.exists(key)).toBe(false);
+    expect(await started.locks.exists(key)).toBe(false);
   });
 
   it('aborts the signal with LockLostError and rejects when the lock is taken over', async () => {
     const key = fresh('lost');
     let reason: unknown;
-    const run = locks.withLock(
+    const run = started.locks.withLock(
       key,
       async (signal) => {
         await target.client().set(key, 'intruder', 'PX', 60_000); // the lock expired and was taken
@@ -81,13 +72,13 @@ describeBoth('RedisLocksService.withLock', (target) => {
     await expect(run).rejects.toBeInstanceOf(LockLostError);
     await expect(run).rejects.toMatchObject({ code: 'LOCK_LOST', keys: [key] });
     expect(reason).toBeInstanceOf(LockLostError);
-    expect(await locks.owner(key)).toBe('intruder');
+    expect(await started.locks.owner(key)).toBe('intruder');
   });
 
   it('rejects at once when the lock is lost, even if the function ignores its signal', async () => {
     const key = fresh('ignored');
     let finish: (error: Error) => void = () => undefined;
-    const run = locks.withLock(
+    const run = started.locks.withLock(
       key,
       async () => {
         await target.client().del(key);
@@ -102,13 +93,13 @@ describeBoth('RedisLocksService.withLock', (target) => {
     // the function fails later: that rejection is handled (vitest fails on unhandled ones)
     finish(new Error('late failure'));
     await sleep(20);
-    expect(await locks.exists(key)).toBe(false);
+    expect(await started.locks.exists(key)).toBe(false);
   });
 
   it('rejects with LockLostError when the lock is gone at release', async () => {
     const key = fresh('gone');
     await expect(
-      locks.withLock(key, async () => {
+      started.locks.withLock(key, async () => {
         await target.client().del(key);
         return 'value';
       }),
@@ -119,20 +110,20 @@ describeBoth('RedisLocksService.withLock', (target) => {
     const key = fresh('throws');
     const failure = new Error('boom');
     await expect(
-      locks.withLock(key, () => {
+      started.locks.withLock(key, () => {
         throw failure;
       }),
     ).rejects.toBe(failure);
-    await expect(locks.withLock(key, () => Promise.reject(failure))).rejects.toBe(failure);
-    expect(await locks.exists(key)).toBe(false);
+    await expect(started.locks.withLock(key, () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(await started.locks.exists(key)).toBe(false);
   });
 
   it('does not run the function when the lock is held (wait: false)', async () => {
     const key = fresh('held');
-    const held = await locks.acquire(key);
+    const held = await started.locks.acquire(key);
     let ran = false;
     await expect(
-      locks.withLock(
+      started.locks.withLock(
         key,
         () => {
           ran = true;
@@ -141,13 +132,13 @@ describeBoth('RedisLocksService.withLock', (target) => {
       ),
     ).rejects.toMatchObject({ code: 'LOCK_EXISTS' });
     expect(ran).toBe(false);
-    await locks.release(held);
+    await started.locks.release(held);
   });
 
   it("passes the caller's abort on to the function", async () => {
     const key = fresh('caller-abort');
     const controller = new AbortController();
-    const result = await locks.withLock(
+    const result = await started.locks.withLock(
       key,
       async (signal) => {
         controller.abort('caller gave up');
@@ -156,7 +147,7 @@ describeBoth('RedisLocksService.withLock', (target) => {
       { signal: controller.signal },
     );
     expect(result).toBe('caller gave up');
-    expect(await locks.exists(key)).toBe(false);
+    expect(await started.locks.exists(key)).toBe(false);
   });
 
   it('aborts running functions with LocksClosedError at close and releases their locks', async () => {
@@ -176,6 +167,6 @@ describeBoth('RedisLocksService.withLock', (target) => {
     await closing.stop();
     await expect(run).rejects.toMatchObject({ code: 'LOCKS_CLOSED' });
     expect(reason).toMatchObject({ code: 'LOCKS_CLOSED' });
-    expect(await locks.exists(key)).toBe(false);
+    expect(await started.locks.exists(key)).toBe(false);
   });
 });

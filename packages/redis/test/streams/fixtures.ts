@@ -1,36 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import {
-  App,
-  type AppConfig,
+  type App,
   JSONRPCServer,
-  jsonRpcServerSettings,
   RpcError,
   type RpcContext,
   type RpcService,
   Scope,
   Service,
-  type ServiceConfig,
-  ServiceRegistry,
 } from '@keel/core';
 import typia from 'typia';
-import type { RedisTarget } from '../../../test-utils/src/index.js';
+import { startTestApp, type RedisTarget } from '../../../test-utils/src/index.js';
 import { RedisPublisher } from '../../src/pubsub/redis-publisher.js';
-import { redisPublisherSettings } from '../../src/pubsub/redis-publisher-settings.js';
 import { RedisSubscriber } from '../../src/pubsub/redis-subscriber.js';
-import {
-  redisSubscriberSettings,
-  type RedisSubscriberSettings,
-} from '../../src/pubsub/redis-subscriber-settings.js';
+import type { RedisSubscriberSettings } from '../../src/pubsub/redis-subscriber-settings.js';
 import { RedisListener } from '../../src/streams/redis-listener.js';
-import {
-  redisListenerSettings,
-  type RedisListenerSettings,
-} from '../../src/streams/redis-listener-settings.js';
+import type { RedisListenerSettings } from '../../src/streams/redis-listener-settings.js';
 import { RedisStreamRPCClient } from '../../src/streams/redis-stream-rpc-client.js';
-import {
-  redisStreamRpcClientSettings,
-  type RedisStreamRpcClientSettings,
-} from '../../src/streams/redis-stream-rpc-client-settings.js';
+import type { RedisStreamRpcClientSettings } from '../../src/streams/redis-stream-rpc-client-settings.js';
 import { RedisTransportService } from '../../src/transport/redis-transport-service.js';
 
 /** What the test handlers saw, per app. */
@@ -132,29 +118,6 @@ export class ExtService extends Service implements RpcService {
   }
 }
 
-export const registry = new ServiceRegistry().register(
-  RedisTransportService,
-  JSONRPCServer,
-  ExtService,
-  RedisListener,
-  RedisStreamRPCClient,
-  RedisSubscriber,
-  RedisPublisher,
-);
-
-function entry(cls: string, name: string, settings: object, index: number): ServiceConfig {
-  return {
-    cls,
-    name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings: settings as Record<string, unknown>,
-    source: { file: 'test.yaml', path: `services[${index}]` },
-  };
-}
-
 /** Options of {@link startApp}. */
 export interface StartAppOptions {
   /** App name (a random one by default, so tests never share streams). */
@@ -181,34 +144,39 @@ export function appName(prefix = 'app'): string {
  * client, a publisher (and a subscriber when asked). Stopped by {@link stopApps}.
  */
 export async function startApp(target: RedisTarget, options: StartAppOptions = {}): Promise<App> {
-  const name = options.name ?? appName();
-  const services: ServiceConfig[] = [];
-  const add = (cls: string, serviceName: string, settings: object): void => {
-    services.push(entry(cls, serviceName, settings, services.length));
-  };
-  add('RedisTransportService', 'redis', target.transportSettings());
-  add('JSONRPCServer', 'rpc_server', { ...jsonRpcServerSettings.defaults });
-  if (options.ext !== false) add('ExtService', 'ext', {});
-  if (options.listener !== false) {
-    add('RedisListener', 'redis_stream.rpc', { ...redisListenerSettings.defaults, ...options.listener });
-  }
-  add('RedisStreamRPCClient', 'stream_client', {
-    ...redisStreamRpcClientSettings.defaults,
-    ...options.client,
+  const { listener = {}, subscriber } = options;
+  const app = await startTestApp({
+    name: options.name ?? appName(),
+    classes: [
+      RedisTransportService,
+      JSONRPCServer,
+      ExtService,
+      RedisListener,
+      RedisStreamRPCClient,
+      RedisSubscriber,
+      RedisPublisher,
+    ],
+    services: [
+      { cls: 'RedisTransportService', name: 'redis', settings: target.transportSettings() },
+      { cls: 'JSONRPCServer', name: 'rpc_server' },
+      { cls: 'ExtService', name: 'ext', enabled: options.ext !== false },
+      {
+        cls: 'RedisListener',
+        name: 'redis_stream.rpc',
+        enabled: listener !== false,
+        settings: listener === false ? {} : listener,
+      },
+      { cls: 'RedisStreamRPCClient', name: 'stream_client', settings: options.client ?? {} },
+      { cls: 'RedisPublisher', name: 'publisher' },
+      {
+        cls: 'RedisSubscriber',
+        name: 'subscriber',
+        enabled: subscriber !== undefined,
+        settings: subscriber ?? {},
+      },
+    ],
   });
-  add('RedisPublisher', 'publisher', { ...redisPublisherSettings.defaults });
-  if (options.subscriber !== undefined) {
-    add('RedisSubscriber', 'subscriber', { ...redisSubscriberSettings.defaults, ...options.subscriber });
-  }
-  const config: AppConfig = {
-    packages: [],
-    files: ['test.yaml'],
-    app: { name, env: 'test', initTimeoutMs: 20_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
-    services,
-  };
-  const app = new App(config, { registry });
   apps.push(app);
-  await app.start();
   return app;
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CacheDecodeError,
   CacheTypeError,
   decodeValue,
   describeType,
@@ -8,16 +7,7 @@ import {
   Uuid,
   type TypeToken,
 } from '../../../src/cache/codec/index.js';
-
-function decodeError(run: () => unknown): CacheDecodeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CacheDecodeError);
-    return error as CacheDecodeError;
-  }
-  throw new Error('expected a CacheDecodeError');
-}
+import { decodeError } from './decode-error.js';
 
 const roundTrips: [string, TypeToken, unknown][] = [
   ['String', String, 'my_data ✓'],

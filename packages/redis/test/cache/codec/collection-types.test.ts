@@ -2,7 +2,6 @@ import { unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import {
   arrayOf,
-  CacheDecodeError,
   decodeValue,
   describeType,
   encodeValue,
@@ -10,19 +9,10 @@ import {
   setOf,
   Uuid,
 } from '../../../src/cache/codec/index.js';
+import { decodeError } from './decode-error.js';
 import { alice, UserType, type User } from './fixtures.js';
 
 const bob: User = { ...alice, id: '6f1c1e2a-7a7b-4d3e-8f90-0123456789ab', name: 'Bob', age: 41 };
-
-function decodeError(run: () => unknown): CacheDecodeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CacheDecodeError);
-    return error as CacheDecodeError;
-  }
-  throw new Error('expected a CacheDecodeError');
-}
 
 describe('arrayOf / setOf / mapOf', () => {
   it('have readable names', () => {

@@ -10,6 +10,7 @@ import {
   encodeValue,
   struct,
 } from '../../../src/cache/codec/index.js';
+import { decodeError } from './decode-error.js';
 import {
   alice,
   HandOrderType,
@@ -24,16 +25,6 @@ import {
 } from './fixtures.js';
 
 const uuidBytes = (uuid: string): Buffer => Buffer.from(uuid.replace(/-/g, ''), 'hex');
-
-function decodeError(run: () => unknown): CacheDecodeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CacheDecodeError);
-    return error as CacheDecodeError;
-  }
-  throw new Error('expected a CacheDecodeError');
-}
 
 describe('struct types from typia.reflect.schema', () => {
   it('take the field order from the declaration', () => {

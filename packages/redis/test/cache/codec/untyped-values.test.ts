@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CacheDecodeError,
-  cachePackr,
-  decodeValue,
-  encodeValue,
-  MAP_EXTENSION_TYPE,
-} from '../../../src/cache/codec/index.js';
+import { cachePackr, decodeValue, encodeValue, MAP_EXTENSION_TYPE } from '../../../src/cache/codec/index.js';
+import { decodeError } from './decode-error.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-function decodeError(run: () => unknown): CacheDecodeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CacheDecodeError);
-    return error as CacheDecodeError;
-  }
-  throw new Error('expected a CacheDecodeError');
-}
 
 describe('values without a type', () => {
   it('round-trip nested Date, Set, Map, bigint, bytes, undefined', () => {
