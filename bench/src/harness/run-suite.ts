@@ -1,5 +1,6 @@
+import { Cleanup } from './cleanup.js';
 import { runFor } from './measure.js';
-import type { BenchOptions, BenchSuite } from './suite.js';
+import type { BenchCase, BenchOptions, BenchSuite } from './suite.js';
 
 /** The measured speed of one case. */
 export interface CaseResult {
@@ -14,16 +15,23 @@ export interface CaseResult {
 /**
  * Sets the suite up, warms every case up, then measures `rounds` rounds in which every case
  * runs for `durationMs`, rotating the order each round so that drift affects all cases alike.
- * Always tears the suite down.
+ * Always tears the suite down (a teardown failure after a failed setup is ignored: the setup's
+ * error is thrown).
  */
 export async function runSuite(
   suite: BenchSuite,
   options: BenchOptions,
   progress: (message: string) => void,
 ): Promise<CaseResult[]> {
-  const instance = await suite.setup(options);
+  const cleanup = new Cleanup();
+  let cases: readonly BenchCase[];
   try {
-    const { cases } = instance;
+    cases = await suite.setup(options, cleanup);
+  } catch (error) {
+    await cleanup.run().catch(() => undefined);
+    throw error;
+  }
+  try {
     const totals = new Map(cases.map((benchCase) => [benchCase.name, { ops: 0, elapsedMs: 0 }]));
     for (const benchCase of cases) {
       progress(`warming up ${benchCase.name}`);
@@ -54,6 +62,6 @@ export async function runSuite(
       };
     });
   } finally {
-    await instance.close();
+    await cleanup.run();
   }
 }

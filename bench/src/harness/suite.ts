@@ -1,3 +1,5 @@
+import type { Cleanup } from './cleanup.js';
+
 /** How a suite is measured; set from the command line. */
 export interface BenchOptions {
   /** Operations kept in flight per case. */
@@ -19,13 +21,6 @@ export interface BenchCase {
   readonly op: () => Promise<unknown>;
 }
 
-/** A suite once set up: its cases and how to tear it down. */
-export interface SuiteInstance {
-  readonly cases: readonly BenchCase[];
-  /** Releases everything `setup` acquired (connections, servers). */
-  close(): Promise<void>;
-}
-
 /** A benchmark suite, registered in `suites/index.ts`. */
 export interface BenchSuite {
   readonly name: string;
@@ -33,7 +28,11 @@ export interface BenchSuite {
   readonly description: string;
   /** Concurrency to use unless `--concurrency` is given. */
   readonly defaultConcurrency?: number;
-  setup(options: BenchOptions): Promise<SuiteInstance>;
+  /**
+   * Acquires what the cases need, registering its release in `cleanup` (run when the suite
+   * ends, or at once when `setup` fails), and returns the cases.
+   */
+  setup(options: BenchOptions, cleanup: Cleanup): Promise<readonly BenchCase[]>;
 }
 
 /** Declares a suite (identity; gives type checking at the definition). */

@@ -1,19 +1,12 @@
-import { App, createLogger, ServiceRegistry, type ServiceConfig } from '@keel/core';
-import {
-  encodeValue,
-  keySlot,
-  RedisCache,
-  redisCacheSettings,
-  RedisTransportService,
-  redisTransportSettings,
-  startRedisServer,
-  struct,
-  type RedisServerHandle,
-} from '@keel/redis';
-import { startCluster, type RedisClusterHandle } from '@keel/test-utils';
-import { Cluster, Redis } from 'ioredis';
+import type { App } from '@keel/core';
+import { encodeValue, keySlot, RedisCache, RedisTransportService, struct } from '@keel/redis';
+import { startCluster } from '@keel/test-utils';
+import type { Cluster } from 'ioredis';
 import { pack, unpack } from 'msgpackr';
 import typia, { type tags } from 'typia';
+import { startBenchApp } from '../harness/bench-app.js';
+import type { Cleanup } from '../harness/cleanup.js';
+import { rawCluster, rawRedis, startBenchRedis } from '../harness/bench-redis.js';
 import type { BenchCase } from '../harness/suite.js';
 import { defineSuite } from '../harness/suite.js';
 
@@ -43,38 +36,13 @@ const MGET_KEYS = 1000;
 /** mget calls in flight per case, whatever the harness concurrency (each is 1000 keys). */
 const MGET_IN_FLIGHT = 8;
 
-function serviceEntry(cls: string, name: string, settings: object, index: number): ServiceConfig {
-  return {
-    cls,
-    name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings: settings as Record<string, unknown>,
-    source: { file: 'bench', path: `services[${index}]` },
-  };
-}
-
-/** A started App with a transport (these settings) and a RedisCache on it. */
-async function startCacheApp(transport: object): Promise<App> {
-  const app = new App(
-    {
-      packages: [],
-      files: ['bench'],
-      app: { name: 'bench', env: 'bench', initTimeoutMs: 30_000, closeTimeoutMs: 5_000, logLevel: 'silent' },
-      services: [
-        serviceEntry('RedisTransportService', 'redis', transport, 0),
-        serviceEntry('RedisCache', 'cache', { ...redisCacheSettings.defaults }, 1),
-      ],
-    },
-    {
-      registry: new ServiceRegistry().register(RedisTransportService, RedisCache),
-      logger: createLogger({ level: 'silent' }),
-    },
-  );
-  await app.start();
-  return app;
+/** A started App (stopped by `cleanup`) with a transport (these settings) and a RedisCache on it. */
+function startCacheApp(cleanup: Cleanup, transport: object): Promise<App> {
+  return startBenchApp({
+    cleanup,
+    classes: [RedisTransportService, RedisCache],
+    services: [{ cls: 'RedisTransportService', settings: transport }, { cls: 'RedisCache' }],
+  });
 }
 
 /** Limits calls of `op` in flight to `limit`; the rest queue. */
@@ -142,7 +110,7 @@ export const cacheSuite = defineSuite({
   description:
     'RedisCache get/set of a validated struct vs ioredis+msgpackr; cluster mget vs a per-slot pipeline',
   defaultConcurrency: 100,
-  async setup() {
+  async setup(_, cleanup) {
     const structBytes = encodeValue(USER, UserType).length;
     const jsonBytes = Buffer.byteLength(JSON.stringify(USER));
     process.stderr.write(
@@ -150,97 +118,68 @@ export const cacheSuite = defineSuite({
         `(${(structBytes / jsonBytes).toFixed(2)}x); msgpack map (pack): ${pack(USER).length} bytes\n`,
     );
 
-    const cleanup: (() => Promise<void>)[] = [];
-    const close = async (): Promise<void> => {
-      for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
-    };
-    try {
-      const server: RedisServerHandle = await startRedisServer();
-      cleanup.push(() => server.stop());
-      const app = await startCacheApp({
-        ...redisTransportSettings.defaults,
-        host: server.host,
-        port: server.port,
-      });
-      cleanup.push(() => app.stop());
-      const cache = app.services.get(RedisCache);
-      const raw = new Redis({ host: server.host, port: server.port, protocol: 2, lazyConnect: true });
-      cleanup.push(async () => {
-        await raw.quit().catch(() => undefined);
-        raw.disconnect();
-      });
-      await raw.connect();
+    const server = await startBenchRedis(cleanup);
+    const app = await startCacheApp(cleanup, { host: server.host, port: server.port });
+    const cache = app.services.get(RedisCache);
+    const raw = await rawRedis(cleanup, server);
 
-      const seed = raw.pipeline();
-      for (let i = 0; i < KEYS; i++) seed.set(`bench:raw:${i}`, pack(USER));
-      await seed.exec();
-      await cache.mset(
-        Array.from({ length: KEYS }, (_, i) => [`bench:keel:${i}`, USER] as const),
-        { type: UserType },
-      );
+    const seed = raw.pipeline();
+    for (let i = 0; i < KEYS; i++) seed.set(`bench:raw:${i}`, pack(USER));
+    await seed.exec();
+    await cache.mset(
+      Array.from({ length: KEYS }, (_, i) => [`bench:keel:${i}`, USER] as const),
+      { type: UserType },
+    );
 
-      process.stderr.write('[cache] starting a 6-node cluster for the mget cases\n');
-      const cluster: RedisClusterHandle = await startCluster();
-      cleanup.push(() => cluster.stop());
-      const [seedNode] = cluster.seeds;
-      const clusterApp = await startCacheApp({
-        ...redisTransportSettings.defaults,
-        cluster: true,
-        host: seedNode!.host,
-        port: seedNode!.port,
-        nodes: cluster.seeds.map(({ host, port }) => ({ host, port })),
-      });
-      cleanup.push(() => clusterApp.stop());
-      const clusterCache = clusterApp.services.get(RedisCache);
-      const rawCluster = new Cluster(
-        cluster.seeds.map(({ host, port }) => ({ host, port })),
-        { redisOptions: { protocol: 2 }, lazyConnect: true },
-      );
-      cleanup.push(async () => {
-        await rawCluster.quit().catch(() => undefined);
-        rawCluster.disconnect();
-      });
-      await rawCluster.connect();
-      const mgetKeys = Array.from({ length: MGET_KEYS }, (_, i) => `bench:mget:${i}`);
-      await clusterCache.mset(mgetKeys.map((key, i) => [key, { n: i, label: `item ${i}` }] as const));
-      const slots = new Set(mgetKeys.map(keySlot)).size;
-      process.stderr.write(`[cache] mget: ${MGET_KEYS} keys in ${slots} slots\n`);
+    process.stderr.write('[cache] starting a 6-node cluster for the mget cases\n');
+    const cluster = await startCluster();
+    cleanup.add(() => cluster.stop());
+    const [seedNode] = cluster.seeds;
+    if (seedNode === undefined) throw new Error('the cluster has no nodes');
+    const clusterApp = await startCacheApp(cleanup, {
+      cluster: true,
+      host: seedNode.host,
+      port: seedNode.port,
+      nodes: cluster.seeds.map(({ host, port }) => ({ host, port })),
+    });
+    const clusterCache = clusterApp.services.get(RedisCache);
+    const rawClusterClient = await rawCluster(cleanup, cluster.seeds);
+    const mgetKeys = Array.from({ length: MGET_KEYS }, (_, i) => `bench:mget:${i}`);
+    await clusterCache.mset(mgetKeys.map((key, i) => [key, { n: i, label: `item ${i}` }] as const));
+    const slots = new Set(mgetKeys.map(keySlot)).size;
+    process.stderr.write(`[cache] mget: ${MGET_KEYS} keys in ${slots} slots\n`);
 
-      let next = 0;
-      const index = (): number => (next = (next + 1) % KEYS);
-      // Case order matters: the harness runs the cases in a rotating order, and a case pays for
-      // the garbage the case before it left. The two mget cases (much garbage) therefore never
-      // follow each other; each follows a get/set case.
-      const cases: BenchCase[] = [
-        {
-          name: 'ioredis getBuffer+unpack',
-          op: async (): Promise<unknown> => unpack((await raw.getBuffer(`bench:raw:${index()}`))!) as unknown,
-        },
-        {
-          name: 'keel get(User)',
-          baseline: 'ioredis getBuffer+unpack',
-          op: () => cache.get(`bench:keel:${index()}`, UserType),
-        },
-        {
-          name: 'per-slot pipeline mget x1000',
-          op: gated(MGET_IN_FLIGHT, () => perSlotMget(rawCluster, mgetKeys)),
-        },
-        { name: 'ioredis set+pack', op: () => raw.set(`bench:raw:${index()}`, pack(USER)) },
-        {
-          name: 'keel set(User)',
-          baseline: 'ioredis set+pack',
-          op: () => cache.set(`bench:keel:${index()}`, USER, { type: UserType }),
-        },
-        {
-          name: 'keel cluster mget x1000',
-          baseline: 'per-slot pipeline mget x1000',
-          op: gated(MGET_IN_FLIGHT, () => clusterCache.mget(mgetKeys)),
-        },
-      ];
-      return { cases, close };
-    } catch (error) {
-      await close();
-      throw error;
-    }
+    let next = 0;
+    const index = (): number => (next = (next + 1) % KEYS);
+    // Case order matters: the harness runs the cases in a rotating order, and a case pays for
+    // the garbage the case before it left. The two mget cases (much garbage) therefore never
+    // follow each other; each follows a get/set case.
+    const cases: BenchCase[] = [
+      {
+        name: 'ioredis getBuffer+unpack',
+        op: async (): Promise<unknown> => unpack((await raw.getBuffer(`bench:raw:${index()}`))!) as unknown,
+      },
+      {
+        name: 'keel get(User)',
+        baseline: 'ioredis getBuffer+unpack',
+        op: () => cache.get(`bench:keel:${index()}`, UserType),
+      },
+      {
+        name: 'per-slot pipeline mget x1000',
+        op: gated(MGET_IN_FLIGHT, () => perSlotMget(rawClusterClient, mgetKeys)),
+      },
+      { name: 'ioredis set+pack', op: () => raw.set(`bench:raw:${index()}`, pack(USER)) },
+      {
+        name: 'keel set(User)',
+        baseline: 'ioredis set+pack',
+        op: () => cache.set(`bench:keel:${index()}`, USER, { type: UserType }),
+      },
+      {
+        name: 'keel cluster mget x1000',
+        baseline: 'per-slot pipeline mget x1000',
+        op: gated(MGET_IN_FLIGHT, () => clusterCache.mget(mgetKeys)),
+      },
+    ];
+    return cases;
   },
 });

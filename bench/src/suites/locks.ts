@@ -1,15 +1,10 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { App, createLogger, ServiceRegistry, type ServiceConfig } from '@keel/core';
-import {
-  RedisLocksService,
-  redisLocksSettings,
-  RedisTransportService,
-  redisTransportSettings,
-  startRedisServer,
-} from '@keel/redis';
-import { Redis } from 'ioredis';
+import { RedisLocksService, RedisTransportService } from '@keel/redis';
+import type { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
+import { redisTransportEntry, startBenchApp } from '../harness/bench-app.js';
+import { rawRedis, startBenchRedis } from '../harness/bench-redis.js';
 import type { BenchCase } from '../harness/suite.js';
 import { defineSuite } from '../harness/suite.js';
 
@@ -94,19 +89,6 @@ function percentile(samples: readonly number[], p: number): number {
   return value === undefined ? Number.NaN : Math.round(value * 100) / 100;
 }
 
-function serviceEntry(cls: string, settings: Record<string, unknown>, index: number): ServiceConfig {
-  return {
-    cls,
-    name: cls,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings,
-    source: { file: 'bench', path: `services[${index}]` },
-  };
-}
-
 /**
  * RedisLocksService against redis-semaphore's `Mutex` (plain SET NX, no fencing token, waits by
  * polling every 10 ms) and redlock (quorum over one client), all on one embedded redis-server.
@@ -123,54 +105,18 @@ export const locksSuite = defineSuite({
   name: 'locks',
   description: 'RedisLocksService acquire+release vs redis-semaphore Mutex and redlock; contended handoffs',
   defaultConcurrency: 50,
-  async setup(options) {
-    const server = await startRedisServer();
-    const logger = createLogger({ level: 'silent' });
-    const app = new App(
-      {
-        packages: [],
-        files: ['bench'],
-        app: {
-          name: 'bench',
-          env: 'bench',
-          initTimeoutMs: 10_000,
-          closeTimeoutMs: 10_000,
-          logLevel: 'silent',
-        },
-        services: [
-          serviceEntry(
-            'RedisTransportService',
-            { ...redisTransportSettings.defaults, host: server.host, port: server.port },
-            0,
-          ),
-          serviceEntry('RedisLocksService', { ...redisLocksSettings.defaults, defaultTtlMs: TTL_MS }, 1),
-        ],
-      },
-      { registry: new ServiceRegistry().register(RedisTransportService, RedisLocksService), logger },
-    );
-    const semaphoreClient = new Redis({
-      host: server.host,
-      port: server.port,
-      protocol: 2,
-      lazyConnect: true,
+  async setup(options, cleanup) {
+    const server = await startBenchRedis(cleanup);
+    const app = await startBenchApp({
+      cleanup,
+      classes: [RedisTransportService, RedisLocksService],
+      services: [
+        redisTransportEntry(server),
+        { cls: 'RedisLocksService', settings: { defaultTtlMs: TTL_MS } },
+      ],
     });
-    const redlockClient = new Redis({ host: server.host, port: server.port, protocol: 2, lazyConnect: true });
-    const close = async (): Promise<void> => {
-      for (const client of [semaphoreClient, redlockClient]) {
-        await client.quit().catch(() => undefined);
-        client.disconnect();
-      }
-      await app.stop();
-      await server.stop();
-    };
-    try {
-      await app.start();
-      await semaphoreClient.connect();
-      await redlockClient.connect();
-    } catch (error) {
-      await close();
-      throw error;
-    }
+    const semaphoreClient = await rawRedis(cleanup, server);
+    const redlockClient = await rawRedis(cleanup, server);
     const locks = app.services.get(RedisLocksService);
     const redlock = new Redlock([redlockClient], { retryCount: 0 });
     const semaphoreOptions = { lockTimeout: TTL_MS, acquireTimeout: ACQUIRE_TIMEOUT_MS };
@@ -215,18 +161,15 @@ export const locksSuite = defineSuite({
       { name: semaphoreContended, op: semaphoreContention.op },
       { name: keelContended, baseline: semaphoreContended, op: keelContention.op },
     ];
-    return {
-      cases,
-      async close() {
-        for (const [name, contention] of [
-          [keelContended, keelContention],
-          [semaphoreContended, semaphoreContention],
-        ] as const) {
-          const line = JSON.stringify({ suite: 'locks', name, ...contention.summary() });
-          process.stderr.write(`[locks] acquire waits (warm-up included): ${line}\n`);
-        }
-        await close();
-      },
-    };
+    cleanup.add(() => {
+      for (const [name, contention] of [
+        [keelContended, keelContention],
+        [semaphoreContended, semaphoreContention],
+      ] as const) {
+        const line = JSON.stringify({ suite: 'locks', name, ...contention.summary() });
+        process.stderr.write(`[locks] acquire waits (warm-up included): ${line}\n`);
+      }
+    });
+    return cases;
   },
 });

@@ -1,28 +1,16 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import {
-  App,
-  createLogger,
-  JSONRPCServer,
-  jsonRpcServerSettings,
-  type RpcService,
-  Scope,
-  Service,
-  type ServiceConfig,
-  ServiceRegistry,
-} from '@keel/core';
+import { type App, JSONRPCServer, type RpcService, Scope, Service } from '@keel/core';
 import {
   type RedisServerHandle,
   RedisListener,
-  redisListenerSettings,
   RedisStreamRPCClient,
-  redisStreamRpcClientSettings,
   RedisTransportService,
-  redisTransportSettings,
-  startRedisServer,
 } from '@keel/redis';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { redisTransportEntry, startBenchApp } from '../harness/bench-app.js';
+import type { Cleanup } from '../harness/cleanup.js';
+import { rawRedis, startBenchRedis } from '../harness/bench-redis.js';
 import type { BenchCase } from '../harness/suite.js';
 import { defineSuite } from '../harness/suite.js';
 
@@ -78,18 +66,26 @@ class Completions {
   }
 }
 
-/** Collects operations issued in one tick and hands them over as one batch (for bulk producers). */
-function tickBatcher<T>(flush: (items: T[]) => void): (item: T) => void {
-  let pending: T[] = [];
-  return (item) => {
-    pending.push(item);
-    if (pending.length === 1) {
-      process.nextTick(() => {
-        const items = pending;
-        pending = [];
-        flush(items);
-      });
-    }
+/**
+ * A case whose operations issued in one tick are handed to `flush` as one batch (for bulk
+ * producers): an operation completes once `completions` counts its message done.
+ */
+function tickBatchedCase(name: string, completions: Completions, flush: (count: number) => void): BenchCase {
+  let pending = 0;
+  return {
+    name,
+    op: () => {
+      const done = completions.ticket();
+      pending += 1;
+      if (pending === 1) {
+        process.nextTick(() => {
+          const count = pending;
+          pending = 0;
+          flush(count);
+        });
+      }
+      return done;
+    },
   };
 }
 
@@ -104,94 +100,56 @@ class BenchService extends Service implements RpcService {
   }
 }
 
-const registry = new ServiceRegistry().register(
-  RedisTransportService,
-  JSONRPCServer,
-  BenchService,
-  RedisListener,
-  RedisStreamRPCClient,
-);
-
-function entry(cls: string, name: string, settings: object, index: number): ServiceConfig {
-  return {
-    cls,
+/** A started keel app (stopped by `cleanup`): the no-op method behind a listener, and a stream client. */
+function startKeelApp(cleanup: Cleanup, server: RedisServerHandle, name: string): Promise<App> {
+  return startBenchApp({
+    cleanup,
     name,
-    enabled: true,
-    required: true,
-    override: false,
-    dependsOn: [],
-    settings: settings as Record<string, unknown>,
-    source: { file: 'bench', path: `services[${index}]` },
+    classes: [RedisTransportService, JSONRPCServer, BenchService, RedisListener, RedisStreamRPCClient],
+    services: [
+      redisTransportEntry(server, 'redis'),
+      { cls: 'JSONRPCServer', name: 'rpc', settings: { maxParallelTasks: 1024 } },
+      { cls: 'BenchService', name: 'bench' },
+      {
+        cls: 'RedisListener',
+        name: 'listener',
+        settings: { maxBatchSize: BATCH, maxParallelBatches: 4, maxWaitTimeMs: 100 },
+      },
+      { cls: 'RedisStreamRPCClient', name: 'client' },
+    ],
+  });
+}
+
+/** An operation that sends one message with `send`, done once `completions` counts one more message done. */
+function sendAndSettle(completions: Completions, send: () => Promise<unknown>): () => Promise<void> {
+  return async () => {
+    const done = completions.ticket();
+    await send();
+    await done;
   };
 }
 
-/** A keel app with the no-op method behind a listener, and a stream client. */
-export async function startKeelApp(server: RedisServerHandle, name: string): Promise<App> {
-  const app = new App(
-    {
-      packages: [],
-      files: ['bench'],
-      app: { name, env: 'bench', initTimeoutMs: 20_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
-      services: [
-        entry(
-          'RedisTransportService',
-          'redis',
-          { ...redisTransportSettings.defaults, host: server.host, port: server.port },
-          0,
-        ),
-        entry('JSONRPCServer', 'rpc', { ...jsonRpcServerSettings.defaults, maxParallelTasks: 1024 }, 1),
-        entry('BenchService', 'bench', {}, 2),
-        entry(
-          'RedisListener',
-          'listener',
-          {
-            ...redisListenerSettings.defaults,
-            maxBatchSize: BATCH,
-            maxParallelBatches: 4,
-            maxWaitTimeMs: 100,
-          },
-          3,
-        ),
-        entry('RedisStreamRPCClient', 'client', { ...redisStreamRpcClientSettings.defaults }, 4),
-      ],
-    },
-    { registry, logger: createLogger({ level: 'silent' }) },
-  );
-  await app.start();
-  return app;
-}
-
-/** The keel case: `RedisStreamRPCClient.call` → RedisListener → JSONRPCServer → XACK. */
-function keelCase(app: App): BenchCase {
+/** One keel operation: `RedisStreamRPCClient.call` of the no-op, done when the listener settled a message. */
+function keelCall(app: App): () => Promise<void> {
   const completions = new Completions();
   app.services.get(RedisListener).events.on('settled', (count) => {
     completions.complete(count);
   });
   const client = app.services.get(RedisStreamRPCClient);
-  return {
-    name: 'keel call()',
-    op: async () => {
-      const done = completions.ticket();
-      await client.call('bench.noop', {});
-      await done;
-    },
-  };
+  return sendAndSettle(completions, () => client.call('bench.noop', {}));
 }
 
 /** The raw loop: pipelined XADD of a msgpack-sized payload; one consumer doing XREADGROUP COUNT 100 + XACK. */
-async function rawCase(server: RedisServerHandle): Promise<{ benchCase: BenchCase; close(): Promise<void> }> {
-  const producer = new Redis({ host: server.host, port: server.port, protocol: 2 });
-  const consumer = new Redis({ host: server.host, port: server.port, protocol: 2 });
-  const acker = new Redis({ host: server.host, port: server.port, protocol: 2 });
+async function rawCase(cleanup: Cleanup, server: RedisServerHandle): Promise<BenchCase> {
+  const [producer, consumer, acker] = await Promise.all([
+    rawRedis(cleanup, server),
+    rawRedis(cleanup, server),
+    rawRedis(cleanup, server),
+  ]);
   const stream = 'bench.raw';
   await producer.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
   const completions = new Completions();
   const payload = Buffer.from([0x92, 0x92, 0xaa, ...Buffer.from('bench.noop'), 0x80, 0x80]);
-  const send = tickBatcher<null>((items) => {
-    const pipeline = producer.pipeline();
-    for (let i = 0; i < items.length; i++) pipeline.xadd(stream, '*', '_', payload);
-    void pipeline.exec();
-  });
   const state = { running: true };
   const loop = (async () => {
     while (state.running) {
@@ -213,60 +171,42 @@ async function rawCase(server: RedisServerHandle): Promise<{ benchCase: BenchCas
       completions.complete(entries.length);
     }
   })();
-  return {
-    benchCase: {
-      name: 'raw XADD/XREADGROUP/XACK',
-      op: () => {
-        const done = completions.ticket();
-        send(null);
-        return done;
-      },
-    },
-    async close() {
-      state.running = false;
-      await loop;
-      for (const client of [producer, consumer, acker]) client.disconnect();
-    },
-  };
+  cleanup.add(async () => {
+    state.running = false;
+    await loop;
+  });
+  return tickBatchedCase('raw XADD/XREADGROUP/XACK', completions, (count) => {
+    const pipeline = producer.pipeline();
+    for (let i = 0; i < count; i++) pipeline.xadd(stream, '*', '_', payload);
+    void pipeline.exec();
+  });
 }
 
 /** BullMQ: Queue.addBulk of the operations of one tick; a Worker with concurrency 100, no-op processor. */
-async function bullmqCase(
-  server: RedisServerHandle,
-): Promise<{ benchCase: BenchCase; close(): Promise<void> }> {
+async function bullmqCase(cleanup: Cleanup, server: RedisServerHandle): Promise<BenchCase> {
   const connection = { host: server.host, port: server.port, maxRetriesPerRequest: null };
   const queue = new Queue('bench', { connection });
+  cleanup.add(() => queue.close());
   const completions = new Completions();
   const worker = new Worker('bench', () => Promise.resolve(null), { connection, concurrency: 100 });
+  cleanup.add(() => worker.close());
   worker.on('completed', () => {
     completions.complete(1);
   });
   await worker.waitUntilReady();
-  const add = tickBatcher<null>((items) => {
+  return tickBatchedCase('bullmq addBulk + Worker', completions, (count) => {
     void queue.addBulk(
-      items.map(() => ({ name: 'noop', data: {}, opts: { removeOnComplete: true, removeOnFail: true } })),
+      Array.from({ length: count }, () => ({
+        name: 'noop',
+        data: {},
+        opts: { removeOnComplete: true, removeOnFail: true },
+      })),
     );
   });
-  return {
-    benchCase: {
-      name: 'bullmq addBulk + Worker',
-      op: () => {
-        const done = completions.ticket();
-        add(null);
-        return done;
-      },
-    },
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
 }
 
 /** @moleculer/channels, Redis adapter, maxInFlight 100, counted when the handler returned. */
-async function moleculerCase(
-  server: RedisServerHandle,
-): Promise<{ benchCase: BenchCase; close(): Promise<void> }> {
+async function moleculerCase(cleanup: Cleanup, server: RedisServerHandle): Promise<BenchCase> {
   const completions = new Completions();
   const broker = new ServiceBroker({
     logger: false,
@@ -294,16 +234,10 @@ async function moleculerCase(
     },
   });
   await broker.start();
+  cleanup.add(() => broker.stop());
   return {
-    benchCase: {
-      name: 'moleculer channels',
-      op: async () => {
-        const done = completions.ticket();
-        await broker.sendToChannel('bench.noop', {});
-        await done;
-      },
-    },
-    close: () => broker.stop(),
+    name: 'moleculer channels',
+    op: sendAndSettle(completions, () => broker.sendToChannel('bench.noop', {})),
   };
 }
 
@@ -344,59 +278,40 @@ export const streamsSuite = defineSuite({
   description:
     'RedisStreamRPCClient.call → RedisListener → no-op (end to end) vs raw, BullMQ, moleculer channels',
   defaultConcurrency: 50_000,
-  async setup() {
-    const server = await startRedisServer({ args: ['--maxmemory-policy', 'noeviction'] });
-    const closers: (() => Promise<void>)[] = [() => server.stop()];
-    const close = async (): Promise<void> => {
-      for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
-    };
-    try {
-      const app = await startKeelApp(server, 'keel');
-      closers.push(() => app.stop());
-      const client = app.services.get(RedisStreamRPCClient);
-      for (const [callers, total] of [
-        [1, 2_000],
-        [100, 20_000],
-      ] as const) {
-        await requestLatency(client, 'keel', callers, Math.min(500, total)); // warm-up
-        process.stderr.write(`[streams] ${await requestLatency(client, 'keel', callers, total)}\n`);
-      }
-      const raw = await rawCase(server);
-      closers.push(() => raw.close());
-      const bullmq = await bullmqCase(server);
-      closers.push(() => bullmq.close());
-      const moleculer = await moleculerCase(server);
-      closers.push(() => moleculer.close());
-      const keel = keelCase(app);
-      return {
-        cases: [
-          raw.benchCase,
-          { ...keel, baseline: raw.benchCase.name },
-          bullmq.benchCase,
-          { ...keel, name: 'keel call() vs bullmq', baseline: bullmq.benchCase.name },
-          moleculer.benchCase,
-          { ...keel, name: 'keel call() vs moleculer', baseline: moleculer.benchCase.name },
-        ],
-        close,
-      };
-    } catch (error) {
-      await close();
-      throw error;
+  async setup(_, cleanup) {
+    const server = await startBenchRedis(cleanup, { args: ['--maxmemory-policy', 'noeviction'] });
+    const app = await startKeelApp(cleanup, server, 'keel');
+    const client = app.services.get(RedisStreamRPCClient);
+    for (const [callers, total] of [
+      [1, 2_000],
+      [100, 20_000],
+    ] as const) {
+      await requestLatency(client, 'keel', callers, Math.min(500, total)); // warm-up
+      process.stderr.write(`[streams] ${await requestLatency(client, 'keel', callers, total)}\n`);
     }
+    const raw = await rawCase(cleanup, server);
+    const bullmq = await bullmqCase(cleanup, server);
+    const moleculer = await moleculerCase(cleanup, server);
+    const keel = { name: 'keel call()', op: keelCall(app) };
+    return [
+      raw,
+      { ...keel, baseline: raw.name },
+      bullmq,
+      { ...keel, name: 'keel call() vs bullmq', baseline: bullmq.name },
+      moleculer,
+      { ...keel, name: 'keel call() vs moleculer', baseline: moleculer.name },
+    ];
   },
 });
 
-/** Sends `count` notifications with `concurrency` in flight and waits until all are acknowledged. */
-async function pump(app: App, completions: Completions, count: number, concurrency: number): Promise<void> {
-  const client = app.services.get(RedisStreamRPCClient);
+/** Runs `count` operations `op` with `concurrency` in flight. */
+async function pump(op: () => Promise<void>, count: number, concurrency: number): Promise<void> {
   let sent = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (sent < count) {
         sent += 1;
-        const done = completions.ticket();
-        await client.call('bench.noop', {});
-        await done;
+        await op();
       }
     }),
   );
@@ -422,33 +337,22 @@ function signed(value: number): string {
 export const streamsMemorySuite = defineSuite({
   name: 'streams-memory',
   description: 'RSS after 1 000 000 vs after 100 000 stream notifications (printed to stderr)',
-  async setup() {
-    const server = await startRedisServer();
-    try {
-      const app = await startKeelApp(server, 'memory');
-      try {
-        const completions = new Completions();
-        app.services.get(RedisListener).events.on('settled', (count) => {
-          completions.complete(count);
-        });
-        const started = performance.now();
-        await pump(app, completions, 100_000, 5_000);
-        const at100k = memoryMb();
-        await pump(app, completions, 900_000, 5_000);
-        const at1m = memoryMb();
-        const seconds = (performance.now() - started) / 1000;
-        process.stderr.write(
-          `[streams-memory] RSS after 100 000 messages: ${at100k.rss.toFixed(1)} MB; after 1 000 000: ` +
-            `${at1m.rss.toFixed(1)} MB (${signed(at1m.rss - at100k.rss)} MB, limit +50 MB); used heap ` +
-            `${at100k.heap.toFixed(1)} → ${at1m.heap.toFixed(1)} MB; ` +
-            `${Math.round(1_000_000 / seconds).toLocaleString('en-US')} msg/s\n`,
-        );
-      } finally {
-        await app.stop();
-      }
-    } finally {
-      await server.stop();
-    }
-    return { cases: [], close: () => Promise.resolve() };
+  async setup(_, cleanup) {
+    const server = await startBenchRedis(cleanup);
+    const app = await startKeelApp(cleanup, server, 'memory');
+    const call = keelCall(app);
+    const started = performance.now();
+    await pump(call, 100_000, 5_000);
+    const at100k = memoryMb();
+    await pump(call, 900_000, 5_000);
+    const at1m = memoryMb();
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `[streams-memory] RSS after 100 000 messages: ${at100k.rss.toFixed(1)} MB; after 1 000 000: ` +
+        `${at1m.rss.toFixed(1)} MB (${signed(at1m.rss - at100k.rss)} MB, limit +50 MB); used heap ` +
+        `${at100k.heap.toFixed(1)} → ${at1m.heap.toFixed(1)} MB; ` +
+        `${Math.round(1_000_000 / seconds).toLocaleString('en-US')} msg/s\n`,
+    );
+    return [];
   },
 });

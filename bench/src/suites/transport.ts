@@ -1,6 +1,5 @@
-import { RedisTransportService, redisTransportSettings, startRedisServer } from '@keel/redis';
-import { Redis } from 'ioredis';
-import { benchAppContext } from '../harness/bench-app-context.js';
+import { startTransportApp } from '../harness/bench-app.js';
+import { rawRedis } from '../harness/bench-redis.js';
 import { defineSuite } from '../harness/suite.js';
 
 const KEYS = 1000;
@@ -16,44 +15,20 @@ export const transportSuite = defineSuite({
   name: 'transport',
   description: 'GET/SET via RedisTransportService.client vs a plain ioredis client',
   defaultConcurrency: 50,
-  async setup() {
-    const server = await startRedisServer();
-    const app = benchAppContext();
-    const transport = new RedisTransportService({
-      app,
-      name: 'redis',
-      settings: { ...redisTransportSettings.defaults, host: server.host, port: server.port },
-      logger: app.logger,
-    });
-    const raw = new Redis({ host: server.host, port: server.port, protocol: 2, lazyConnect: true });
-    try {
-      await transport.init(AbortSignal.timeout(10_000));
-      await raw.connect();
-      const seed = raw.pipeline();
-      for (let i = 0; i < KEYS; i++) seed.set(`bench:get:${i}`, VALUE);
-      await seed.exec();
-    } catch (error) {
-      raw.disconnect();
-      await transport.close();
-      await server.stop();
-      throw error;
-    }
+  async setup(_, cleanup) {
+    const { server, transport } = await startTransportApp(cleanup);
+    const raw = await rawRedis(cleanup, server);
+    const seed = raw.pipeline();
+    for (let i = 0; i < KEYS; i++) seed.set(`bench:get:${i}`, VALUE);
+    await seed.exec();
     const keel = transport.client;
     let next = 0;
     const key = (prefix: string): string => `bench:${prefix}:${(next = (next + 1) % KEYS)}`;
-    return {
-      cases: [
-        { name: 'ioredis GET', op: () => raw.get(key('get')) },
-        { name: 'keel GET', baseline: 'ioredis GET', op: () => keel.get(key('get')) },
-        { name: 'ioredis SET', op: () => raw.set(key('set'), VALUE) },
-        { name: 'keel SET', baseline: 'ioredis SET', op: () => keel.set(key('set'), VALUE) },
-      ],
-      async close() {
-        await raw.quit().catch(() => undefined);
-        raw.disconnect();
-        await transport.close();
-        await server.stop();
-      },
-    };
+    return [
+      { name: 'ioredis GET', op: () => raw.get(key('get')) },
+      { name: 'keel GET', baseline: 'ioredis GET', op: () => keel.get(key('get')) },
+      { name: 'ioredis SET', op: () => raw.set(key('set'), VALUE) },
+      { name: 'keel SET', baseline: 'ioredis SET', op: () => keel.set(key('set'), VALUE) },
+    ];
   },
 });
