@@ -5,3 +5,4 @@ export * from './start-redis.js';
 export * from './test-app-context.js';
 export * from './wait-until.js';
 export * from './start-test-app.js';
+export * from './capture-logger.js';

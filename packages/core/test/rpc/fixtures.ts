@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import typia from 'typia';
 import { App } from '../../src/app/app.js';
 import { KeelError } from '../../src/errors/keel-error.js';
-import { createLogger, type Logger } from '../../src/logger/create-logger.js';
+import type { Logger } from '../../src/logger/create-logger.js';
 import { JSONRPCServer } from '../../src/rpc/json-rpc-server.js';
 import { type JsonRpcServerSettings, jsonRpcServerSettings } from '../../src/rpc/json-rpc-server-settings.js';
 import type { RpcContext } from '../../src/rpc/rpc-context.js';
@@ -166,27 +165,6 @@ export const registry = new ServiceRegistry().register(
   BrokenRoutes,
   StrayValidator,
 );
-
-/** Captures pino lines written at warn and above. */
-export function captureLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk.toString());
-      callback();
-    },
-  });
-  const logger = createLogger({ level: 'warn', destination });
-  return {
-    logger,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
 
 export interface TestServer {
   readonly app: App;

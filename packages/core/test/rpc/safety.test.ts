@@ -3,7 +3,8 @@ import { findUnsafeParams } from '../../src/rpc/check-params.js';
 import { REDACTED, TRUNCATED, redactParams } from '../../src/rpc/redact-params.js';
 import { RpcCode } from '../../src/rpc/rpc-codes.js';
 import { Scope } from '../../src/rpc/scope.js';
-import { captureLogger, probe, req, startServer, stopAll } from './fixtures.js';
+import { captureLogger } from '../../../test-utils/src/capture-logger.js';
+import { probe, req, startServer, stopAll } from './fixtures.js';
 
 beforeEach(() => {
   probe.reset();
@@ -71,7 +72,7 @@ describe('redactParams', () => {
 
 describe('JSONRPCServer: logs', () => {
   it('logs each failed call at warn with method, correlation id and redacted params', async () => {
-    const capture = captureLogger();
+    const capture = captureLogger('warn');
     const { server } = await startServer({}, { logger: capture.logger });
     await server.call(
       req('ext.fail', { user: 'bob', password: 'hunter2', opts: { api_key: 'k-123', authToken: 'a-9' } }),
@@ -97,7 +98,7 @@ describe('JSONRPCServer: logs', () => {
   });
 
   it('tells denied from unknown methods in the log only', async () => {
-    const capture = captureLogger();
+    const capture = captureLogger('warn');
     const { server } = await startServer({}, { logger: capture.logger });
     await server.call(req('ext.admin_reset'), USER);
     await server.call(req('ext.missing'), USER);

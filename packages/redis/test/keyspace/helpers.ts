@@ -1,5 +1,3 @@
-import type { Logger } from '@keel/core';
-import { createLogger } from '@keel/core';
 import { withNode, type RedisTarget } from '../../../test-utils/src/index.js';
 import type { KeyspaceCallback, KeyspaceEventInfo } from '../../src/keyspace/keyspace-watcher.js';
 
@@ -62,27 +60,6 @@ export async function notifyFlags(target: RedisTarget): Promise<Map<string, stri
     }),
   );
   return new Map(entries);
-}
-
-/** A logger that keeps its lines, to check what was logged. */
-export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const destination = {
-    write(chunk: string): boolean {
-      chunks.push(chunk);
-      return true;
-    },
-  } as unknown as NodeJS.WritableStream;
-  const logger = createLogger({ level: 'info', destination });
-  return {
-    logger,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
 }
 
 /** A key prefix no other test uses. */

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
-import { describeBoth, waitUntil } from '../../../test-utils/src/index.js';
+import { captureLogger, describeBoth, waitUntil } from '../../../test-utils/src/index.js';
 import type { KeyspaceSourceNotices } from '../../src/keyspace/keyspace-event-source.js';
 import { KeyspaceWatcher } from '../../src/keyspace/keyspace-watcher.js';
-import { memoryLogger, uniquePrefix } from './helpers.js';
+import { uniquePrefix } from './helpers.js';
 
 type Handover = KeyspaceSourceNotices['handover'][0];
 
@@ -58,7 +58,7 @@ describeBoth(
         patterns: [`${prefix}*`],
         events: '$',
         topologyCheckMs: 200,
-        logger: memoryLogger().logger,
+        logger: captureLogger().logger,
         callbacks: [
           (key, value) => {
             expect(value?.toString()).toBe(key);

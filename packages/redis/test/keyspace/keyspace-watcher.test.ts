@@ -1,17 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
-import { describeBoth, waitUntil, withNode } from '../../../test-utils/src/index.js';
+import { captureLogger, describeBoth, waitUntil, withNode } from '../../../test-utils/src/index.js';
 import { KeyspaceWatcher, type KeyspaceWatcherOptions } from '../../src/keyspace/keyspace-watcher.js';
 import { watchdog } from '../../src/keyspace/watchdog.js';
-import {
-  memoryLogger,
-  nodeAddresses,
-  notifyFlags,
-  recorder,
-  setNotifyFlags,
-  uniquePrefix,
-} from './helpers.js';
+import { nodeAddresses, notifyFlags, recorder, setNotifyFlags, uniquePrefix } from './helpers.js';
 
 describeBoth('KeyspaceWatcher', (target) => {
   const watchers: KeyspaceWatcher[] = [];
@@ -21,7 +14,7 @@ describeBoth('KeyspaceWatcher', (target) => {
 
   async function startWatcher(options: KeyspaceWatcherOptions): Promise<KeyspaceWatcher> {
     const transport = await target.transport();
-    const watcher = new KeyspaceWatcher(transport, { logger: memoryLogger().logger, ...options });
+    const watcher = new KeyspaceWatcher(transport, { logger: captureLogger().logger, ...options });
     watchers.push(watcher);
     await watcher.start();
     return watcher;
@@ -89,7 +82,7 @@ describeBoth('KeyspaceWatcher', (target) => {
     const p = uniquePrefix('count');
     const { seen, callback } = recorder();
     const transport = await target.transport();
-    const dog = watchdog(`${p}*`, [callback], transport, { count: 5, logger: memoryLogger().logger });
+    const dog = watchdog(`${p}*`, [callback], transport, { count: 5, logger: captureLogger().logger });
     await dog.ready;
     const pipeline = target.client().pipeline();
     for (let i = 0; i < 12; i++) pipeline.set(`${p}{same-slot}${i % 3}`, String(i));
@@ -107,7 +100,7 @@ describeBoth('KeyspaceWatcher', (target) => {
     const p = uniquePrefix('cb');
     const first = recorder();
     const second = recorder();
-    const log = memoryLogger();
+    const log = captureLogger();
     const errors: unknown[] = [];
     const watcher = await startWatcher({
       patterns: [`${p}*`],
@@ -248,7 +241,7 @@ describeBoth('KeyspaceWatcher', (target) => {
       const watcher = new KeyspaceWatcher(transport, {
         events: '$h',
         configure: 'never',
-        logger: memoryLogger().logger,
+        logger: captureLogger().logger,
       });
       await expect(watcher.start()).rejects.toMatchObject({ code: 'KEYSPACE_EVENTS_DISABLED', missing: '$' });
       await expect(watcher.done).rejects.toMatchObject({ code: 'KEYSPACE_EVENTS_DISABLED' });
@@ -256,7 +249,7 @@ describeBoth('KeyspaceWatcher', (target) => {
       const ok = new KeyspaceWatcher(transport, {
         events: 'h',
         configure: 'never',
-        logger: memoryLogger().logger,
+        logger: captureLogger().logger,
       });
       watchers.push(ok);
       if (target.mode === 'standalone') await ok.start();
@@ -269,7 +262,7 @@ describeBoth('KeyspaceWatcher', (target) => {
   it('reports a dropped subscriber connection and subscribes again', async () => {
     const p = uniquePrefix('drop');
     const { seen, callback } = recorder();
-    const log = memoryLogger();
+    const log = captureLogger();
     const watcher = await startWatcher({ patterns: [`${p}*`], callbacks: [callback], logger: log.logger });
     const disconnected: string[] = [];
     const resubscribed: string[] = [];
