@@ -174,7 +174,10 @@ describeBoth('RedisMap', (target) => {
     await writer.delete('user:1'); // absent: no notification
     await writer.update({ 'user:2': { name: 'two', age: 2 }, x: { name: 'x', age: 0 } });
     await writer.clear();
-    await waitUntil(() => allRead.changes.length === 7, { what: 'every notification' });
+    // Each subscription is fed on its own: wait for both before ending them.
+    await waitUntil(() => allRead.changes.length === 7 && usersRead.changes.length === 4, {
+      what: 'every notification',
+    });
     await users.return();
     await all.return();
     await Promise.all([usersRead.done, allRead.done]);
