@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, REPO_ROOT, runKeel, spawnKeel } from './run-keel.js';
 
-function redisServerPids(): number[] {
+/** The pids of redis-server processes serving `address` (other test files run their own). */
+function redisServerPids(address: string): number[] {
   try {
-    return execFileSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-f', `^redis-server ${address.replaceAll('.', '\\.')}( |$)`], {
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n')
       .filter(Boolean)
@@ -49,7 +52,6 @@ function deadPort(): Promise<number> {
 
 describe('keel run', () => {
   it('runs the demo apps on an embedded redis-server and stops them on SIGTERM, exiting 0', async () => {
-    const before = new Set(redisServerPids());
     const run = spawnKeel([
       'run',
       join(REPO_ROOT, 'apps/demo/server.yaml'),
@@ -63,9 +65,10 @@ describe('keel run', () => {
     ]);
     await until(() => /heartbeat #2/.test(run.output()) && /ordered 2 × pears/.test(run.output()), 30_000);
     const output = run.output();
-    expect(output).toMatch(/embedded redis-server started on 127\.0\.0\.1:\d+/);
+    const address = /embedded redis-server started on (127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    expect(address).toBeDefined();
     expect(output).toContain('service started');
-    const embedded = redisServerPids().filter((pid) => !before.has(pid));
+    const embedded = redisServerPids(address ?? '');
     expect(embedded).toHaveLength(1);
     run.child.kill('SIGTERM');
     const { code, stdout } = await run.result;
