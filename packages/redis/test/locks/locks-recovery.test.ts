@@ -9,10 +9,10 @@ import { startLocksApp, type LocksApp } from './locks-app.js';
 /** The port of the master serving `key`'s slot, as the cluster says (`CLUSTER SLOTS`). */
 async function masterPortOf(cluster: Cluster, key: string): Promise<number> {
   const slot = keySlot(key);
-  const ranges = (await cluster.cluster('SLOTS')) as [number, number, [string, number, ...unknown[]]][];
-  const range = ranges.find(([from, to]) => from <= slot && slot <= to);
-  if (range === undefined) throw new Error(`no master serves slot ${slot}`);
-  return range[2][1];
+  const ranges = await cluster.cluster('SLOTS');
+  const master = ranges.find(([from, to]) => from <= slot && slot <= to)?.[2];
+  if (master === undefined) throw new Error(`no master serves slot ${slot}`);
+  return master[1];
 }
 
 describeBoth('RedisLocksService through Redis failures', (target) => {
