@@ -13,6 +13,7 @@ import {
 import { RedisLocksService } from '../locks/redis-locks-service.js';
 import { defineLuaScripts } from '../lua/lua-script.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { settlesWithin } from '../util/within.js';
 import { AckBatcher } from './ack-batcher.js';
 import { Backoff } from './backoff.js';
 import { BatchRunner } from './batch-runner.js';
@@ -21,7 +22,7 @@ import { ListenerCounters, type RedisListenerEvents, type RedisListenerMetrics }
 import { LocksPauseLock } from './locks-pause-lock.js';
 import type { RunnableEntry } from './message-runner.js';
 import { KeyPauseLock, pauseLockKey } from './pause-lock.js';
-import { PAUSE_POLL_MS, PauseState } from './pause-state.js';
+import { PauseState } from './pause-state.js';
 import { redisListenerSettings, type RedisListenerSettings } from './redis-listener-settings.js';
 import { deadLetterScript } from './settle-batch.js';
 import { sleep } from './sleep.js';
@@ -29,7 +30,6 @@ import { StreamGroup } from './stream-group.js';
 import { deadLetterKey, topicStreamKey } from './stream-keys.js';
 import { isNoGroupError, type StreamGroupInfo } from './stream-replies.js';
 import { trimDelivered, trimDeliveredScript, trimToSize } from './trim-stream.js';
-import { settlesWithin } from '../util/within.js';
 
 const transportDep = dependency(RedisTransportService, { setting: 'transport' });
 const rpcDep = dependency(JSONRPCServer);
@@ -250,12 +250,9 @@ export class RedisListener extends Service<RedisListenerSettings> {
   // --- loops -------------------------------------------------------------------------------
 
   async #readLoop(): Promise<void> {
-    const { pause, batches } = this.#require();
+    const { batches } = this.#require();
     while (!this.#stopped()) {
-      if (pause.paused) {
-        await pause.waitUntilResumed();
-        continue;
-      }
+      if (!(await this.#waitWhilePaused())) break;
       await this.#slots.acquire();
       if (this.#stopped()) {
         this.#slots.release();
@@ -270,7 +267,7 @@ export class RedisListener extends Service<RedisListenerSettings> {
         await this.#recover('read', error, this.#readBackoff);
         continue;
       }
-      if (entries.length > 0 && !(await this.#heldThroughPause())) {
+      if (entries.length > 0 && !(await this.#waitWhilePaused())) {
         this.#slots.release();
         break;
       }
@@ -280,12 +277,12 @@ export class RedisListener extends Service<RedisListenerSettings> {
   }
 
   /**
-   * Called with entries just read or claimed: when a pause began while that command was in
-   * flight (a blocked read is not ended early in a cluster), waits for the resume before they
-   * run. They stay in this consumer's pending list meanwhile. False when the listener stopped
-   * instead: the entries are left pending (read again at the next start, or claimed).
+   * Waits while the topic is paused; false when the listener stopped instead. Called before a
+   * read or claim, and again with the entries it returned: a pause that began while the command
+   * was in flight (a blocked read is not ended early in a cluster) holds them, pending for this
+   * consumer, until the resume — or, if the listener stops, for the next start or a claim.
    */
-  async #heldThroughPause(): Promise<boolean> {
+  async #waitWhilePaused(): Promise<boolean> {
     const { pause } = this.#require();
     while (pause.paused && !this.#stopped()) await pause.waitUntilResumed();
     return !this.#stopped();
@@ -304,15 +301,11 @@ export class RedisListener extends Service<RedisListenerSettings> {
 
   /** Every `pendingMessagesTimeMs`: claims idle pending entries of the group (`XAUTOCLAIM`, cursor kept) and runs them. */
   async #claimLoop(minIdleMs: number): Promise<void> {
-    const { group, batches, pause } = this.#require();
+    const { group, batches } = this.#require();
     let cursor = '0-0';
     while (!this.#stopped()) {
       if (cursor === '0-0') await sleep(minIdleMs, this.#stop.signal);
-      if (this.#stopped()) break;
-      if (pause.paused) {
-        await sleep(PAUSE_POLL_MS, this.#stop.signal);
-        continue;
-      }
+      if (!(await this.#waitWhilePaused())) break;
       await this.#slots.acquire();
       if (this.#stopped()) {
         this.#slots.release();
@@ -329,7 +322,7 @@ export class RedisListener extends Service<RedisListenerSettings> {
         const claimed = reply.entries.filter((entry) => !batches.isRunning(entry.id));
         this.#counters.claimed += claimed.length;
         const entries = await group.withDeliveries(claimed);
-        if (entries.length > 0 && !(await this.#heldThroughPause())) {
+        if (entries.length > 0 && !(await this.#waitWhilePaused())) {
           this.#slots.release();
           break;
         }
