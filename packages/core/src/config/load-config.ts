@@ -56,6 +56,7 @@ export interface ConfigFromObjectOptions extends LoadConfigOptions {
  *
  * ```ts
  * const app = new App(await configFromObject({
+ *   packages: ['@keel/redis'],
  *   app: { name: 'worker', env: 'dev' },
  *   services: [{ cls: 'RedisTransportService', settings: { host: 'localhost' } }, { cls: 'RedisCache' }],
  * }));
