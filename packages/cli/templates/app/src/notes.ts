@@ -1,0 +1,50 @@
+// The Notes service: its routes are the methods notes.add and notes.get, served by the app's RedisListener.
+import { randomUUID } from 'node:crypto';
+import { Scope, Service, dependency, type RpcHandler, type RpcService, type RpcValidator } from '@keel/core';
+import { RedisCache } from '@keel/redis';
+import { type AddNote, type GetNote, type Note, NoteType, validateAddNote, validateGetNote } from './note.js';
+
+const cache = dependency(RedisCache);
+
+/** How long a note is kept, in seconds. */
+const NOTE_TTL_SECONDS = 24 * 3600;
+
+/** Stores notes in the Redis cache as typed structs and serves them over JSON-RPC. */
+export class Notes extends Service implements RpcService {
+  static override serviceName = 'notes';
+  static override dependencies = [cache];
+
+  get routes(): Readonly<Record<string, RpcHandler>> {
+    return {
+      add: (params: AddNote) => this.add(params),
+      get: (params: GetNote) => this.get(params),
+    };
+  }
+
+  get permissions(): Readonly<Record<string, Scope>> {
+    return { '*': Scope.USER };
+  }
+
+  /** Params are checked before a route runs; a bad call gets a JSON-RPC "invalid params" error. */
+  get validators(): Readonly<Record<string, RpcValidator>> {
+    return { add: validateAddNote, get: validateGetNote };
+  }
+
+  /** Stores a new note and returns it. */
+  async add({ text }: AddNote): Promise<Note> {
+    const note: Note = { id: randomUUID(), text, createdAt: new Date() };
+    await this.use(cache).set(this.noteKey(note.id), note, { ttl: NOTE_TTL_SECONDS, type: NoteType });
+    this.logger.info({ note: note.id }, 'note added');
+    return note;
+  }
+
+  /** The note with this id, or null when there is none. */
+  get({ id }: GetNote): Promise<Note | null> {
+    return this.use(cache).get(this.noteKey(id), NoteType);
+  }
+
+  /** `<env>.notes.note.<id>`: keys are namespaced by env and app name. */
+  noteKey(id: string): string {
+    return this.app.namespace.key('note', id);
+  }
+}
