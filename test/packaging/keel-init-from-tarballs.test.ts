@@ -180,6 +180,14 @@ describe('Keel outside its own repo', () => {
       env,
     );
     expect(check.stdout.trim()).toBe('ok');
+    // Another copy of the CLI (as a global install would be) hands over to the project's own.
+    const other = await mustRun(
+      join(root, 'tools', 'node_modules', '.bin', 'keel'),
+      ['check', 'app.yaml'],
+      project,
+      env,
+    );
+    expect(other.stdout.trim()).toBe('ok');
     const tests = await mustRun('npm', ['test'], project, env);
     expect(stripVTControlCharacters(tests.stdout)).toMatch(/Tests\s+4 passed \(4\)/);
   }, 170_000);

@@ -60,4 +60,18 @@ describe('keel check on a config outside the workspace', () => {
     expect(stderr).toContain(`${join(REPO_ROOT, 'packages', 'cli')} (the keel CLI's own dependencies)`);
     expect(stderr).toContain('npm install @keel/not-a-package');
   });
+
+  it("hands over to the project's own @keel/cli when the working directory has one", async () => {
+    const project = join(dir, 'project');
+    const cli = join(project, 'node_modules', '@keel', 'cli');
+    await mkdir(cli, { recursive: true });
+    await writeFile(
+      join(cli, 'package.json'),
+      JSON.stringify({ name: '@keel/cli', version: '9.9.9', bin: { keel: './keel.js' } }),
+    );
+    await writeFile(join(cli, 'keel.js'), 'console.log("project keel:", process.argv.slice(2).join(" "));\n');
+    const { code, stdout } = await runKeel(['check', 'app.yaml'], {}, join(project));
+    expect(stdout.trim()).toBe('project keel: check app.yaml');
+    expect(code).toBe(0);
+  });
 });

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'import-meta-resolve';
@@ -29,23 +30,30 @@ const CORE_PLACE: ModuleSearchPlace = {
   dir: fileURLToPath(new URL('../../', import.meta.url)),
   label: "@keel/core's own location",
 };
+const CORE_DIR = realpathSync(CORE_PLACE.dir);
 
 /**
  * Makes a `packages:` importer. A file specifier (`./services.js`) is resolved against the
  * directory of the config file that lists it. A bare specifier (`@keel/redis`) is resolved, with
  * Node's ESM rules, from the config file's directory, then the working directory, then each of
  * `fallbacks`, then where @keel/core is installed; the first that finds it wins. When none does,
- * it fails with `CONFIG_PACKAGE_NOT_FOUND` naming every directory it looked in.
+ * it fails with `CONFIG_PACKAGE_NOT_FOUND` naming every directory it looked in. A module that
+ * would use another copy of @keel/core than this one is refused (`CONFIG_KEEL_COPY_MISMATCH`):
+ * its services could not work with the app this copy builds.
  */
 export function createModuleImporter(options: ModuleImporterOptions = {}): ModuleImporter {
   return async function importModule(specifier: string, fromFile: string): Promise<unknown> {
     if (isFileSpecifier(specifier)) {
-      return import(pathToFileURL(resolvePath(dirname(resolvePath(fromFile)), specifier)).href);
+      const url = pathToFileURL(resolvePath(dirname(resolvePath(fromFile)), specifier)).href;
+      assertSameCore(specifier, url);
+      return import(url);
     }
     const places = searchPlaces(fromFile, options);
     for (const place of places) {
       const url = resolveFrom(specifier, place.dir);
-      if (url !== undefined) return import(url);
+      if (url === undefined) continue;
+      assertSameCore(specifier, url);
+      return import(url);
     }
     throw packageNotFound(specifier, places);
   };
@@ -85,6 +93,28 @@ function resolveFrom(specifier: string, dir: string): string | undefined {
     }
     throw error;
   }
+}
+
+/**
+ * Throws when `@keel/core`, resolved from the module at `url`, is another installed copy than
+ * this one (e.g. a global `keel` loading a project's own packages). A module that cannot resolve
+ * @keel/core at all does not use it and passes.
+ */
+function assertSameCore(specifier: string, url: string): void {
+  let theirs: string;
+  try {
+    theirs = realpathSync(dirname(fileURLToPath(resolve('@keel/core/package.json', url))));
+  } catch {
+    return;
+  }
+  if (theirs === CORE_DIR) return;
+  throw new KeelError(
+    'CONFIG_KEEL_COPY_MISMATCH',
+    `it uses @keel/core at ${theirs}, but the config is loaded by @keel/core at ${CORE_DIR}; ` +
+      "services of two copies of Keel cannot work together: run the project's own keel " +
+      '(npx keel), or install the packages together so they share one @keel/core',
+    { details: { specifier, theirs, ours: CORE_DIR } },
+  );
 }
 
 function packageNotFound(specifier: string, places: readonly ModuleSearchPlace[]): KeelError {

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,5 +93,25 @@ describe('packages: bare specifiers are resolved', () => {
       loadConfig([file], { registry: new ServiceRegistry(), env: {}, importModule }),
     );
     expect(issues[0]?.message).toMatch(/^cannot import "broken-plugin": Cannot find module .*missing\.js/);
+  });
+
+  it('refuses a package that would use another copy of @keel/core', async () => {
+    await installPackage(configDir, '@acme/plugin', 'FromConfigDir');
+    const otherCore = join(configDir, 'node_modules', '@keel', 'core');
+    await mkdir(otherCore, { recursive: true });
+    await writeFile(
+      join(otherCore, 'package.json'),
+      JSON.stringify({ name: '@keel/core', version: '0.0.1' }),
+    );
+    const file = join(configDir, 'app.yaml');
+    await writeFile(file, 'packages: ["@acme/plugin"]\n');
+    const registry = new ServiceRegistry();
+    const issues = await configIssues(
+      loadConfig([file], { registry, env: {}, importModule: createModuleImporter({ cwd }) }),
+    );
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toContain(`cannot import "@acme/plugin": it uses @keel/core at ${realpathSync(otherCore)}`);
+    expect(issues[0]?.message).toContain('npx keel');
+    expect(registry.names()).toEqual([]);
   });
 });
