@@ -110,7 +110,9 @@ describe('packages: bare specifiers are resolved', () => {
       loadConfig([file], { registry, env: {}, importModule: createModuleImporter({ cwd }) }),
     );
     expect(issues).toHaveLength(1);
-    expect(issues[0]?.message).toContain(`cannot import "@acme/plugin": it uses @keel/core at ${realpathSync(otherCore)}`);
+    expect(issues[0]?.message).toContain(
+      `cannot import "@acme/plugin": it uses @keel/core at ${realpathSync(otherCore)}`,
+    );
     expect(issues[0]?.message).toContain('npx keel');
     expect(registry.names()).toEqual([]);
   });
