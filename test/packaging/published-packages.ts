@@ -29,15 +29,19 @@ export function publishedPackage(dir: string): PublishedPackage {
   return { dir, name: manifest.name, version: manifest.version, tarball };
 }
 
-/** Files under `packages/<dir>/<sub>` ending with `suffix`, relative to the package directory. */
+/**
+ * Files under `packages/<dir>/<sub>` ending with `suffix`, relative to the package directory
+ * (node_modules and dist folders skipped).
+ */
 export function packageFiles(dir: string, sub: string, suffix = ''): string[] {
   const base = join(REPO_ROOT, 'packages', dir);
   const files: string[] = [];
   const walk = (path: string): void => {
     for (const name of readdirSync(path)) {
       const child = join(path, name);
-      if (statSync(child).isDirectory()) walk(child);
-      else if (child.endsWith(suffix)) files.push(relative(base, child));
+      if (statSync(child).isDirectory()) {
+        if (name !== 'node_modules' && name !== 'dist') walk(child);
+      } else if (child.endsWith(suffix)) files.push(relative(base, child));
     }
   };
   if (existsSync(join(base, sub))) walk(join(base, sub));

@@ -11,6 +11,9 @@ export const PROJECT_TEMPLATE_DIR: string = fileURLToPath(new URL('../../templat
 /** Template files stored under another name: npm would drop or honour a real `.gitignore`. */
 const RENAMED: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
 
+/** Directories of the template folder that are never copied. */
+const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', 'dist']);
+
 /** Files whose `{{name}}` is replaced by the project name. */
 const NAME_PLACEHOLDER = '{{name}}';
 const TEXT_WITH_NAME = /\.md$/;
@@ -100,8 +103,10 @@ async function listFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
+    if (entry.isDirectory()) {
+      // Left behind by trying the template in place; not part of it.
+      if (!SKIPPED_DIRS.has(entry.name)) files.push(...(await listFiles(path)));
+    } else if (entry.isFile()) files.push(path);
   }
   return files;
 }
