@@ -22,10 +22,11 @@ export interface LockedRunsParts {
  * {@link settled} let the service close.
  */
 export class LockedRuns {
-  readonly #parts: LockedRunsParts;
+  /** The keepers of the runs under way. */
   readonly #keepers = new Set<LockKeeper>();
   /** Releases started at the end of runs, that {@link settled} waits for. */
   readonly #releasing = new Set<Promise<unknown>>();
+  readonly #parts: LockedRunsParts;
 
   constructor(parts: LockedRunsParts) {
     this.#parts = parts;
