@@ -73,7 +73,7 @@ describe('resolveConnectionTarget', () => {
   });
 
   it.each([
-    [{ url: 'ftp://h' }, /redis:\/\/ or rediss:\/\//],
+    [{ url: 'ftp://h' }, /redis:\/\/, rediss:\/\/ or redis\+sentinel:\/\//],
     [{ url: 'redis://h/not-a-db' }, /db path/],
     [{ cluster: true, db: 2 }, /only has db 0/],
     [{ cluster: true, nodes: ['h:99999'] }, /"h:99999"/],
