@@ -4,12 +4,15 @@ import { createLogger, KeelError, type Logger } from '@keel/core';
 import { Cluster, Redis } from 'ioredis';
 import { parseClusterView, servingMasters, type ClusterNodeInfo, type ClusterView } from './cluster-view.js';
 import { configureNodeAt } from './configure-node.js';
+import { configureReplicas } from './configure-replicas.js';
+import { afterReconnect, handoverGap, type KeyspaceGap, type ReconnectOutcome } from './keyspace-gap.js';
 import { globToRegExp } from './glob-to-regexp.js';
 import { hashTagForRanges, rangesOverlap, type SlotRange } from './slot-ranges.js';
 import type { KeyspaceConnection, KeyspaceEvent } from './keyspace-event.js';
 import { eventClassOf, parseEventClasses, type KeyspaceEventClass } from './keyspace-flags.js';
 import { KeyspaceNode, type KeyspaceNodeHandlers } from './keyspace-node.js';
 import { ensureNotifyFlags, type ConfigureMode, type NotifyFlagsResult } from './notify-config.js';
+import { isSentinelClient } from '../transport/server-address.js';
 import { within } from '../util/within.js';
 import { toError } from '@keel/core';
 
@@ -57,6 +60,8 @@ export interface KeyspaceSourceNotices {
   disconnected: [{ node: string; error: Error | undefined }];
   /** A node's subscriber connection is back and subscribed again. */
   resubscribed: [{ node: string }];
+  /** Events may have been missed (a lost subscriber, a failover); they flow again (see {@link KeyspaceGap}). */
+  gap: [KeyspaceGap];
   /** A node is now listened to. */
   nodeAdded: [{ node: string }];
   /** A node is no longer listened to (`reason`: `replica`, `failed`, `gone`, `handover`, `stopped`). */
@@ -78,12 +83,16 @@ export interface KeyspaceSourceStats {
   handovers: number;
   disconnects: number;
   resubscribes: number;
+  /** `gap` notices. */
+  gaps: number;
 }
 
 interface Handover {
   readonly seq: number;
   readonly from: Tracked;
   readonly to: Tracked;
+  /** `Date.now()` when it began. */
+  readonly startedAt: number;
   fromFenced: boolean;
   toFenced: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -147,6 +156,7 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
     handovers: 0,
     disconnects: 0,
     resubscribes: 0,
+    gaps: 0,
   };
   readonly #client: Redis | Cluster;
   readonly #onEvent: (event: KeyspaceEvent) => void;
@@ -233,6 +243,9 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
         this.stats.resubscribes++;
         this.#logger.info({ node: node.address }, 'keyspace subscriber reconnected and subscribed again');
         this.emit('resubscribed', { node: node.address });
+        void afterReconnect(node, this.#needed, this.#configure).then((outcome) => {
+          this.#onGap(outcome);
+        });
       },
       resubscribeFailed: (node, error) => {
         this.#warn(toError(error), { node: node.address }, 'subscribing again after a reconnect failed');
@@ -339,6 +352,12 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
     const node = this.#createNode(client, host, port, undefined);
     await this.#openNode(node, `${host}:${port}`);
     await this.#ensureFlags(node);
+    if (isSentinelClient(client)) {
+      for (const result of await configureReplicas(node.commands, this.#needed, this.#configure)) {
+        if (result instanceof Error) this.#warn(result, { node: node.address }, 'cannot configure a replica');
+        else this.#reportConfigured(result);
+      }
+    }
     this.#track(node, 'active', []);
   }
 
@@ -529,6 +548,17 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
     if (this.#client instanceof Cluster) this.#checkSoon();
   }
 
+  /** Reports a gap (and the flags checked after a reconnect), unless stopped meanwhile. */
+  #onGap({ gap, configured, error }: Partial<ReconnectOutcome> & { gap: KeyspaceGap }): void {
+    if (this.#stopped) return;
+    if (configured !== undefined) this.#reportConfigured(configured);
+    if (error !== undefined)
+      this.#warn(error, { node: gap.node }, 'cannot check notify-keyspace-events after a reconnect');
+    this.stats.gaps++;
+    this.#logger.warn({ ...gap }, `keyspace events may have been missed (${gap.reason})`);
+    this.emit('gap', gap);
+  }
+
   #warn(error: Error, context: Record<string, unknown>, message: string): void {
     this.#logger.warn({ ...context, error: error.message }, message);
     this.emit('warning', error);
@@ -690,6 +720,7 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
         await this.#untrack(predecessor, 'failed');
         this.stats.handovers++;
         this.emit('handover', { from: predecessor.node.address, to: info.address, outcome: 'immediate' });
+        this.#onGap({ gap: handoverGap(predecessor.node, node, Date.now()) });
       }
       return;
     }
@@ -699,6 +730,7 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
       seq: ++this.#seq,
       from: predecessor,
       to,
+      startedAt: Date.now(),
       fromFenced: false,
       toFenced: false,
       timer: undefined,
@@ -777,6 +809,8 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
       );
     }
     if (handover.to.state !== 'active') this.#release(handover.to);
+    if (outcome === 'timeout')
+      this.#onGap({ gap: handoverGap(handover.from.node, handover.to.node, handover.startedAt) });
     this.stats.handovers++;
     this.emit('handover', { from: handover.from.node.address, to: handover.to.node.address, outcome });
     await this.#untrack(handover.from, 'handover');

@@ -1,4 +1,4 @@
-/* The address of the server an ioredis client is connected to right now. */
+/* Which server an ioredis client is connected to right now, and how it finds it. */
 import type { Redis } from 'ioredis';
 
 /**
@@ -11,4 +11,10 @@ export function serverAddressOf(client: Redis): string | undefined {
   const port = stream?.remotePort;
   if (host === undefined || port === undefined) return undefined;
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** True when `client` finds its server through Redis Sentinel (it was made with `sentinels`). */
+export function isSentinelClient(client: Redis): boolean {
+  const { sentinels } = client.options;
+  return Array.isArray(sentinels) && sentinels.length > 0;
 }

@@ -33,11 +33,11 @@ export function recorder(): {
   };
 }
 
-/** The addresses of every node of the target (the server, or every cluster node). */
+/** The addresses of every running node of the target (the server, every cluster or Sentinel data node). */
 export function nodeAddresses(target: RedisTarget): { host: string; port: number }[] {
-  return target.mode === 'standalone'
-    ? [{ host: target.server.host, port: target.server.port }]
-    : target.cluster.nodes.filter((node) => node.server.running).map(({ host, port }) => ({ host, port }));
+  if (target.mode === 'standalone') return [{ host: target.server.host, port: target.server.port }];
+  const nodes = target.mode === 'cluster' ? target.cluster.nodes : target.sentinel.nodes;
+  return nodes.filter((node) => node.server.running).map(({ host, port }) => ({ host, port }));
 }
 
 /** Sets `notify-keyspace-events` on every node. */
