@@ -2,6 +2,7 @@ import { dependency, Service, toError } from '@keel/core';
 import { defineLuaScripts } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import type { Decoded, TypeToken } from './codec/type-token.js';
 import type { CacheOp, OpContext } from './cache-op.js';
 import { CachePipeline } from './cache-pipeline.js';
@@ -73,6 +74,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   }
 
   override async init(): Promise<void> {
+    requireWritableTransport(this.transport, `RedisCache "${this.name}"`);
     defineLuaScripts(this.transport.client, cacheScripts);
     if (this.settings.nearCache ?? this.transport.tracking) {
       const limits = { maxKeys: this.settings.nearCacheMaxKeys, maxBytes: this.settings.nearCacheMaxBytes };

@@ -3,6 +3,7 @@ import { Service, dependency } from '@keel/core';
 import { defineLuaScripts, runLuaScript } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import { settlesWithin } from '../util/within.js';
 import { LockAbortedError } from './errors/lock-aborted-error.js';
 import { LockArgumentError } from './errors/lock-argument-error.js';
@@ -19,6 +20,7 @@ import { LockKeeper } from './lock-keeper.js';
 import { acquireScript, lockScripts, mexistsScript, releaseScript, renewScript } from './lock-scripts.js';
 import { LockWaiter } from './lock-waiter.js';
 import { ReleaseNotifier, type ReleaseSnapshot } from './release-notifier.js';
+import { replicaRequirement, ReplicaWaiter, type ReplicaRequirement } from './wait-for-replicas.js';
 import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-settings.js';
 
 /** How long `close` waits for the releases of ended `withLock` calls, in ms. */
@@ -46,6 +48,7 @@ interface AcquireRequest {
   readonly scriptKeys: readonly string[];
   readonly identifier: string;
   readonly ttl: number;
+  readonly replicas: ReplicaRequirement;
 }
 
 /** Keys as given to a method: one key or several. */
@@ -72,6 +75,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   #client: RedisClient | undefined;
   #cluster = false;
   #notifier: ReleaseNotifier | undefined;
+  #replicaWaiter: ReplicaWaiter | undefined;
   #closed = false;
   readonly #waiters = new Set<LockWaiter>();
   readonly #keepers = new Set<LockKeeper>();
@@ -112,7 +116,8 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
       lockKeys.length === 1
         ? [lockKeys[0] ?? '', fenceKeyOf(lockKeys[0] ?? '')]
         : [...lockKeys, ...lockKeys.map(fenceKeyOf)];
-    const request: AcquireRequest = { keys: lockKeys, scriptKeys, identifier, ttl };
+    const replicas = replicaRequirement(options.replicas, options.replicasTimeout, this.settings);
+    const request: AcquireRequest = { keys: lockKeys, scriptKeys, identifier, ttl, replicas };
     const snapshot = options.wait === false ? undefined : this.#notifier?.snapshot(lockKeys);
     const first = await this.#attempt(client, request);
     if (first.acquired) return lockOf(request, first);
@@ -157,7 +162,20 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
       isLockTarget && typeof identifierOrTtl === 'number' ? identifierOrTtl : ttlArgument,
     );
     const sentAt = Date.now();
-    const notHeld = (await runLuaScript(client, renewScript, keys, [owner, ttl])) as number;
+    const replicas = replicaRequirement(isLockTarget ? target.replicas : undefined, undefined, this.settings);
+    const notHeld = (
+      replicas.replicas > 0
+        ? await this.#replicas().confirmed(
+            'renew',
+            renewScript,
+            keys,
+            keys,
+            [owner, ttl],
+            replicas,
+            (r) => r === 0,
+          )
+        : await runLuaScript(client, renewScript, keys, [owner, ttl])
+    ) as number;
     if (notHeld !== 0) throw new NotLockOwnerError(pick(keys, [notHeld]), owner, 'renew');
     return sentAt + ttl;
   }
@@ -246,7 +264,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     const keeper = new LockKeeper(
       lock,
       ttl,
-      (renewTtl) => this.renew(lock.keys, lock.identifier, renewTtl),
+      (renewTtl) => this.renew(lock, renewTtl),
       (error) => {
         this.logger.warn({ keys: lock.keys, err: error }, 'lock renewal failed; retrying');
       },
@@ -305,6 +323,8 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     const notifier = this.#notifier;
     this.#notifier = undefined;
     await notifier?.close();
+    await this.#replicaWaiter?.close();
+    this.#replicaWaiter = undefined;
   }
 
   async #release(client: RedisClient, keys: readonly string[], owner: string): Promise<void> {
@@ -403,10 +423,21 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
 
   async #attempt(client: RedisClient, request: AcquireRequest): Promise<Attempt> {
     const sentAt = Date.now();
-    const reply = (await runLuaScript(client, acquireScript, request.scriptKeys, [
-      request.identifier,
-      request.ttl,
-    ])) as number | [number, number];
+    const args = [request.identifier, request.ttl];
+    const reply = (
+      request.replicas.replicas > 0
+        ? await this.#replicas().confirmed(
+            'acquire',
+            acquireScript,
+            request.keys,
+            request.scriptKeys,
+            args,
+            request.replicas,
+            (r) => typeof r === 'number',
+            () => this.#release(client, request.keys, request.identifier),
+          )
+        : await runLuaScript(client, acquireScript, request.scriptKeys, args)
+    ) as number | [number, number];
     return typeof reply === 'number'
       ? { acquired: true, token: reply, sentAt, index: -1, pttl: -1 }
       : { acquired: false, token: 0, sentAt, index: reply[0] - 1, pttl: reply[1] };
@@ -449,11 +480,18 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
 
   #setup(): RedisClient {
     const transport = this.transport;
+    requireWritableTransport(transport, `RedisLocksService "${this.name}"`);
     const client = transport.client;
     defineLuaScripts(client, lockScripts);
     this.#client = client;
     this.#cluster = transport.isCluster;
     return client;
+  }
+
+  /** The connection of acquisitions and renewals that wait for replicas (opened on first use). */
+  #replicas(): ReplicaWaiter {
+    this.#replicaWaiter ??= new ReplicaWaiter(() => this.transport.duplicate(), lockScripts);
+    return this.#replicaWaiter;
   }
 
   #notifierOf(): ReleaseNotifier {
@@ -528,6 +566,7 @@ function lockOf(request: AcquireRequest, attempt: Attempt): Lock {
     identifier: request.identifier,
     token: attempt.token,
     expiresAt: attempt.sentAt + request.ttl,
+    replicas: request.replicas.replicas,
   };
 }
 

@@ -81,7 +81,7 @@ export interface RedisTransportSettings {
   /**
    * With sentinels: `master` connects to the primary; `replica` to one of its replicas, for
    * read-only uses (reads that may lag behind, keyspace watching). Services that write
-   * (cache, locks, stream listener and client, forwarder, RedisMap) refuse a replica
+   * (cache, locks, stream listener and client, forwarder) refuse a replica
    * transport at init with `REDIS_TRANSPORT_READ_ONLY`.
    * @default "master"
    */
