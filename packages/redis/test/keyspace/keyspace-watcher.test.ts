@@ -266,8 +266,10 @@ describeBoth('KeyspaceWatcher', (target) => {
     const watcher = await startWatcher({ patterns: [`${p}*`], callbacks: [callback], logger: log.logger });
     const disconnected: string[] = [];
     const resubscribed: string[] = [];
+    const gaps: { node: string; previousNode: string; reason: string }[] = [];
     watcher.on('disconnected', ({ node }) => disconnected.push(node));
     watcher.on('resubscribed', ({ node }) => resubscribed.push(node));
+    watcher.on('gap', (gap) => gaps.push(gap));
     const nodes = watcher.source.nodes();
     await target.client().set(`${p}before`, '1');
     await waitUntil(() => seen.length === 1);
@@ -281,6 +283,13 @@ describeBoth('KeyspaceWatcher', (target) => {
     await waitUntil(() => resubscribed.length === nodes.length, { what: 'every node subscribed again' });
     expect(disconnected.sort()).toEqual([...nodes].sort());
     expect(watcher.stats()).toMatchObject({ disconnects: nodes.length, resubscribes: nodes.length });
+    // the same server again: a reconnect gap per node, once events flow again
+    await waitUntil(() => gaps.length === nodes.length, { what: 'a gap notice per node' });
+    expect(
+      gaps
+        .map(({ node, previousNode, reason }) => ({ node, previousNode, reason }))
+        .sort((a, b) => a.node.localeCompare(b.node)),
+    ).toEqual([...nodes].sort().map((node) => ({ node, previousNode: node, reason: 'reconnect' })));
     const client = target.client();
     for (let i = 0; i < 6; i++) await client.set(`${p}after${i}`, String(i));
     await waitUntil(() => seen.length === 7, { what: 'the events after the reconnect' });

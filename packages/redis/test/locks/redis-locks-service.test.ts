@@ -42,7 +42,13 @@ describeBoth('RedisLocksService', (target) => {
     const before = Date.now();
     const lock = await started.locks.acquire(key, { identifier: 'me', ttl: 5000 });
     const after = Date.now();
-    expect(lock).toEqual({ keys: [key], identifier: 'me', token: 1, expiresAt: expect.any(Number), replicas: 0 });
+    expect(lock).toEqual({
+      keys: [key],
+      identifier: 'me',
+      token: 1,
+      expiresAt: expect.any(Number),
+      replicas: 0,
+    });
     expect(lock.expiresAt).toBeGreaterThanOrEqual(before + 5000);
     expect(lock.expiresAt).toBeLessThanOrEqual(after + 5000);
     const pttl = await target.client().pttl(key);
