@@ -237,7 +237,7 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     const failure = error instanceof ConnectFailure ? error : undefined;
     const message = failure?.message ?? (error instanceof Error ? error.message : String(error));
     let reason = hint === undefined ? message : `${message}; unreachable seeds: ${hint}`;
-    if (target.sentinel !== undefined && /invalid reply: null/.test(message)) {
+    if (target.sentinel !== undefined && /invalid reply: null|No such master/i.test(message)) {
       reason += `; the sentinels know no master named "${target.sentinel.name}" (check sentinelName)`;
     }
     const where = describeTarget(target);

@@ -18,6 +18,30 @@ function sentinelRetryDelay(times: number): number {
   return Math.min(times * 100, 1000);
 }
 
+/** A replica as `SENTINEL REPLICAS` lists it (the part ioredis passes to `preferredSlaves`). */
+interface ListedReplica {
+  readonly ip: string;
+  readonly port: string;
+}
+
+/**
+ * Picks the same replica for every connection made with it (the client and its duplicates, which
+ * share the function): the available replica ranked first by a hash of its address and a seed
+ * drawn once per client. Another process draws another seed, so that clients spread over the
+ * replicas while each one reads from a single replica (a keyspace watcher's subscriber and its
+ * command connection see the same server).
+ */
+function preferredReplica(): (replicas: ListedReplica[]) => ListedReplica | null {
+  const seed = Math.floor(Math.random() * 2 ** 31);
+  const rank = (replica: ListedReplica): number => {
+    let hash = seed;
+    for (const char of `${replica.ip}:${replica.port}`)
+      hash = Math.imul(hash ^ char.charCodeAt(0), 16_777_619);
+    return hash >>> 0;
+  };
+  return (replicas) => [...replicas].sort((a, b) => rank(a) - rank(b))[0] ?? null;
+}
+
 /** Replies of a server that is no longer the primary: reconnect (to the new one) and resend. */
 const DEMOTED = /^READONLY\b/;
 
@@ -53,6 +77,7 @@ export function createSentinelClient(
     // TLS, when on, is used for the sentinels and the data nodes alike.
     ...(common.tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: common.tls }),
     failoverDetector: master,
+    ...(master ? {} : { preferredSlaves: preferredReplica() }),
     db,
     lazyConnect: true,
     retryStrategy: (times) => (phase.connected ? reconnectDelay(times) : initRetryDelay(times)),

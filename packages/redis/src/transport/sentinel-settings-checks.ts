@@ -28,8 +28,8 @@ export interface SentinelSettingsIssue extends IValidation.IError {
 export function sentinelSettingsIssues(settings: SentinelSettingsInput): SentinelSettingsIssue[] {
   const issues: SentinelSettingsIssue[] = [];
   const fromUrl = settings.url !== undefined && isSentinelUrl(settings.url);
-  const sentinels = settings.sentinels;
-  const sentinel = fromUrl || sentinels !== undefined;
+  const sentinels = Array.isArray(settings.sentinels) ? settings.sentinels : undefined;
+  const sentinel = fromUrl || settings.sentinels !== undefined;
   if (sentinel && settings.cluster === true) {
     issues.push({
       path: '$input.cluster',
@@ -71,11 +71,12 @@ export function sentinelSettingsIssues(settings: SentinelSettingsInput): Sentine
       (key) => settings[key] !== undefined,
     );
     if (only.length > 0) {
+      const what = `${only.join(', ')} ${only.length === 1 ? 'applies' : 'apply'} only with sentinels`;
       issues.push({
         path: '$input.sentinels',
-        expected: `(RedisNodeAddress | string)[]: ${only.join(', ')} only apply with sentinels`,
+        expected: `(RedisNodeAddress | string)[]: ${what}`,
         value: undefined,
-        message: `${only.join(', ')} only apply with sentinels, and none are set`,
+        message: `${what}, and none are set`,
       });
     }
     if (settings.role === 'replica') {
@@ -90,19 +91,29 @@ export function sentinelSettingsIssues(settings: SentinelSettingsInput): Sentine
   return issues;
 }
 
-/** Wraps a settings validator: after typia's checks pass, {@link sentinelSettingsIssues} run too. */
+/**
+ * Wraps a settings validator: {@link sentinelSettingsIssues} run too (also when typia found
+ * other problems, so that every problem is reported at once; a path typia reported is not
+ * reported twice).
+ */
 export function withSentinelChecks<T extends SentinelSettingsInput>(
   validate: (input: unknown) => IValidation<T>,
 ): (input: unknown) => IValidation<T> {
   return (input) => {
     const result = validate(input);
-    if (!result.success) return result;
-    const issues = sentinelSettingsIssues(result.data);
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return result;
+    const reported = new Set(result.success ? [] : result.errors.map((error) => error.path));
+    const issues = sentinelSettingsIssues(input as SentinelSettingsInput).filter(
+      (issue) => !reported.has(issue.path),
+    );
     if (issues.length === 0) return result;
     return {
       success: false,
       data: input,
-      errors: issues.map(({ path, expected, value }) => ({ path, expected, value })),
+      errors: [
+        ...(result.success ? [] : result.errors),
+        ...issues.map(({ path, expected, value }) => ({ path, expected, value })),
+      ],
     };
   };
 }
