@@ -156,9 +156,7 @@ describeBoth(
       await waitUntil(() => switches.length === 1, { what: 'the switched event' });
       expect(switches).toEqual([{ from: address(before), to: address(promoted) }]);
       expect(transport.serverAddress).toBe(address(promoted));
-      await waitUntil(async () => (await duplicate.ping()) === 'PONG' && serverAddressOf(duplicate), {
-        what: 'the duplicate on the new primary',
-      });
+      await duplicate.ping(); // waits for the duplicate's reconnect, if it is not done yet
       expect(serverAddressOf(duplicate)).toBe(address(promoted));
     });
 
