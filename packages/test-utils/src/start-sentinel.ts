@@ -24,7 +24,10 @@ export interface StartSentinelOptions {
   readonly name?: string;
   /** `down-after-milliseconds`: how long the primary may not answer before a failover (default 1000). */
   readonly downAfterMs?: number;
-  /** `failover-timeout` in ms (default 5000). */
+  /**
+   * `failover-timeout` in ms (default 3000). Sentinel waits twice as long before it tries again
+   * after a failed election (split votes, likelier on a loaded machine).
+   */
   readonly failoverTimeoutMs?: number;
   /** Password of the default user on the data nodes (also used for replication and by the sentinels). */
   readonly password?: string;
@@ -282,7 +285,7 @@ class TestSentinel implements RedisSentinelHandle {
           ...setting('myid', self.id),
           ...setting('monitor', this.name, primary.host, primary.port, quorum),
           ...setting('down-after-milliseconds', this.name, this.#options.downAfterMs ?? 1000),
-          ...setting('failover-timeout', this.name, this.#options.failoverTimeoutMs ?? 5000),
+          ...setting('failover-timeout', this.name, this.#options.failoverTimeoutMs ?? 3000),
           ...setting('parallel-syncs', this.name, Math.max(1, replicas.length)),
           ...(this.password === undefined ? [] : setting('auth-pass', this.name, this.password)),
           ...peers

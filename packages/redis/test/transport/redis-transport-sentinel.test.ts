@@ -142,6 +142,19 @@ describeBoth(
       expect(error.message).toMatch(/through Redis Sentinel/);
     });
 
+    it('carries on after the primary is killed (kill -9): commands sent meanwhile complete on the new one', async () => {
+      const transport = await target.transport();
+      await transport.client.set('sentinel:durable', 'd');
+      await transport.client.call('WAIT', 2, 5000);
+      const { killed, primary } = await target.sentinel.killPrimary();
+      // sent while the transport may still be reconnecting: queued, then run on the new primary
+      await transport.client.set('sentinel:queued', 'q');
+      expect(await transport.client.get('sentinel:durable')).toBe('d');
+      expect(await transport.client.get('sentinel:queued')).toBe('q');
+      expect(transport.serverAddress).toBe(address(primary));
+      expect(transport.serverAddress).not.toBe(address(killed));
+    });
+
     it('follows a SENTINEL FAILOVER: reports the switch, keeps the data, writes to the new primary', async () => {
       const transport = await target.transport();
       const switches: { from: string; to: string }[] = [];
@@ -158,19 +171,6 @@ describeBoth(
       expect(transport.serverAddress).toBe(address(promoted));
       await duplicate.ping(); // waits for the duplicate's reconnect, if it is not done yet
       expect(serverAddressOf(duplicate)).toBe(address(promoted));
-    });
-
-    it('carries on after the primary is killed (kill -9): commands sent meanwhile complete on the new one', async () => {
-      const transport = await target.transport();
-      await transport.client.set('sentinel:durable', 'd');
-      await transport.client.call('WAIT', 2, 5000);
-      const { killed, primary } = await target.sentinel.killPrimary();
-      // sent while the transport may still be reconnecting: queued, then run on the new primary
-      await transport.client.set('sentinel:queued', 'q');
-      expect(await transport.client.get('sentinel:durable')).toBe('d');
-      expect(await transport.client.get('sentinel:queued')).toBe('q');
-      expect(transport.serverAddress).toBe(address(primary));
-      expect(transport.serverAddress).not.toBe(address(killed));
     });
   },
   { modes: ['sentinel'], password: PASSWORD, sentinelPassword: SENTINEL_PASSWORD },
