@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { describeBoth, waitUntil } from '../../../test-utils/src/index.js';
 import { RedisListener } from '../../src/streams/redis-listener.js';
+import { RedisStreamRPCClient } from '../../src/streams/redis-stream-rpc-client.js';
 import { encodeStreamMessage, MESSAGE_FIELD } from '../../src/streams/wire-format.js';
 import { appName, probeOf, startApp, stopApps } from './fixtures.js';
 
@@ -36,8 +37,15 @@ describeBoth(
       const listener = app.services.get(RedisListener);
       const probe = probeOf(name);
       await waitUntil(() => probe.runs.size >= MESSAGES / 4, { interval: 5, what: 'a quarter processed' });
+      const caller = await startApp(target, { listener: false, ext: false });
+      const rpc = caller.services.get(RedisStreamRPCClient);
+      await expect(rpc.request('ext.double', { value: 1 }, { app: name, timeout: 30_000 })).resolves.toBe(2);
       const before = probe.runs.size;
       const { killed, primary } = await target.sentinel.killPrimary();
+      // the client follows too: a request made now is written, run and answered on the new primary
+      await expect(rpc.request('ext.double', { value: 21 }, { app: name, timeout: 30_000 })).resolves.toBe(
+        42,
+      );
       await waitUntil(() => probe.runs.size === MESSAGES, {
         timeout: 90_000,
         what: `all ${MESSAGES} messages processed after the failover`,
