@@ -1,7 +1,7 @@
 /* Throwaway Redis Sentinel topologies for tests: a primary, replicas and sentinel processes. */
 import { randomBytes } from 'node:crypto';
 import { withNode } from './cluster-admin.js';
-import { findFreePort, startRedisServer, type RedisServerHandle } from './keel-redis.js';
+import { findFreePort, type RedisServerHandle } from './keel-redis.js';
 import {
   addressOf,
   flagsHealthy,
@@ -10,6 +10,7 @@ import {
   type NodeAddress,
   type SentinelView,
 } from './sentinel-admin.js';
+import { startServers } from './start-servers.js';
 import { waitUntil } from './wait-until.js';
 
 /** Options of {@link startSentinel}. */
@@ -109,14 +110,9 @@ export async function startSentinel(options: StartSentinelOptions = {}): Promise
     ...(options.users === undefined ? {} : { users: options.users }),
     args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', ...(options.args ?? [])],
   };
-  const started = await Promise.allSettled(
-    Array.from({ length: 1 + replicaCount }, () => startRedisServer(dataOptions)),
-  );
-  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const servers = await startServers(Array.from({ length: 1 + replicaCount }, () => dataOptions));
   const topology = new TestSentinel(options, servers.map(handleOf));
   try {
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
     await topology.form(sentinelCount, timeout);
   } catch (error) {
     await topology.stop();
@@ -277,7 +273,7 @@ class TestSentinel implements RedisSentinelHandle {
     while (ports.size < count) ports.add(await findFreePort());
     const peers = [...ports].map((port) => ({ port, id: randomBytes(20).toString('hex') }));
     const quorum = this.#options.quorum ?? Math.floor(count / 2) + 1;
-    const started = await Promise.allSettled(
+    const servers = await startServers(
       peers.map((self) => {
         const setting = (...words: (string | number)[]): string[] => ['--sentinel', ...words.map(String)];
         const args = [
@@ -293,22 +289,14 @@ class TestSentinel implements RedisSentinelHandle {
             .flatMap((peer) => setting('known-sentinel', this.name, primary.host, peer.port, peer.id)),
           ...replicas.flatMap((replica) => setting('known-replica', this.name, replica.host, replica.port)),
         ];
-        return startRedisServer({
+        return {
           port: self.port,
           args,
           ...(this.sentinelPassword === undefined ? {} : { password: this.sentinelPassword }),
-        });
+        };
       }),
     );
-    const sentinels = started.flatMap((result) =>
-      result.status === 'fulfilled' ? [handleOf(result.value)] : [],
-    );
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed !== undefined) {
-      await Promise.all(sentinels.map((sentinel) => sentinel.server.stop()));
-      throw failed.reason;
-    }
-    return sentinels;
+    return servers.map(handleOf);
   }
 
   async #replicate(node: SentinelNodeHandle, primary: SentinelNodeHandle): Promise<void> {
