@@ -58,6 +58,7 @@ function quote(text: string): string {
 /** The `-s` URL and flags pointing at the target. */
 function connectionArgs(target: RedisTarget): string[] {
   if (target.mode === 'standalone') return ['-s', `redis://${target.server.host}:${target.server.port}`];
+  if (target.mode === 'sentinel') return ['-s', target.url()];
   const [seed] = target.cluster.seeds;
   return ['-s', `redis://${seed?.host ?? ''}:${seed?.port ?? 0}`, '--cluster'];
 }
@@ -65,7 +66,7 @@ function connectionArgs(target: RedisTarget): string[] {
 type Node = { readonly host: string; readonly port: number };
 
 async function mastersOf(target: RedisTarget): Promise<Node[]> {
-  return target.mode === 'standalone' ? [target.server] : target.cluster.masters();
+  return target.masters();
 }
 
 /** Ids of the clients of every master that hold pattern subscriptions (`psub` > 0 in `CLIENT LIST`). */
@@ -115,15 +116,15 @@ describeBoth('keel watch / redis-watchdog', (target) => {
         `(node ${quote(WATCHDOG_BIN)} ${args}; echo "watchdog exit $?" >&2) | awk '{print $1" ### "$2}'`,
       ),
     );
-    // One server reports in write order; a cluster's masters are read side by side, so only the
-    // order per node is defined: 10 writes there, compared as a set.
-    await produce(target, prefix, target.mode === 'standalone' ? 15 : 10);
+    // One server (standalone, or the Sentinel primary) reports in write order; a cluster's masters
+    // are read side by side, so only the order per node is defined: 10 writes there, as a set.
+    await produce(target, prefix, target.mode === 'cluster' ? 10 : 15);
     const { code, stdout, stderr } = await run.done;
     expect(code).toBe(0);
     expect(stderr).toBe('watchdog exit 0\n');
     const lines = stdout.split('\n').filter(Boolean);
     const expected = Array.from({ length: 10 }, (_, i) => `${prefix}${i} ### value-${i}`);
-    if (target.mode === 'standalone') expect(lines).toEqual(expected);
+    if (target.mode !== 'cluster') expect(lines).toEqual(expected);
     else expect([...lines].sort()).toEqual([...expected].sort());
   });
 });
