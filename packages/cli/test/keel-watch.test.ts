@@ -88,16 +88,30 @@ async function patternSubscribers(target: RedisTarget): Promise<Set<string>[]> {
  * master has a pattern subscriber it did not have before. (Counting subscriptions instead would
  * race with a watcher of an earlier test that is still going away.)
  */
-async function whenSubscribed<T>(target: RedisTarget, start: () => T): Promise<T> {
+async function whenSubscribed<T extends { result: Promise<unknown> } | { done: Promise<unknown> }>(
+  target: RedisTarget,
+  start: () => T,
+): Promise<T> {
   const before = await patternSubscribers(target);
   const started = start();
-  await waitUntil(
-    async () =>
-      (await patternSubscribers(target)).every((ids, index) =>
-        [...ids].some((id) => before[index]?.has(id) !== true),
-      ),
-    { what: 'the watcher to subscribe' },
-  );
+  const exited = 'result' in started ? started.result : started.done;
+  let subscribed = false;
+  await Promise.race([
+    waitUntil(
+      async () =>
+        (await patternSubscribers(target)).every((ids, index) =>
+          [...ids].some((id) => before[index]?.has(id) !== true),
+        ),
+      { what: 'the watcher to subscribe', timeout: 20_000 },
+    ).then(() => {
+      subscribed = true;
+    }),
+    // A watcher that exits before it subscribed fails the test at once, with its output.
+    exited.then((finished) => {
+      if (!subscribed)
+        throw new Error(`the watcher exited before it subscribed: ${JSON.stringify(finished)}`);
+    }),
+  ]);
   return started;
 }
 
