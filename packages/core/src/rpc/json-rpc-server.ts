@@ -1,5 +1,6 @@
 import { Service, type ServiceContext, type ServiceHealth } from '../services/service.js';
 import { builtinMethods } from './builtin-methods.js';
+import { CallBudget } from './call-budget.js';
 import { findUnsafeParams, type RpcParamsProblem } from './check-params.js';
 import { type JsonRpcServerSettings, jsonRpcServerSettings } from './json-rpc-server-settings.js';
 import type { JsonRpcId, JsonRpcResponse } from './json-rpc-types.js';
@@ -50,9 +51,8 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   #closing = false;
   #processed = 0;
   #failed = 0;
-  /** The controller of every admitted call that has not been answered. */
-  /** In-flight calls: their controller and the function that answers them early. */
-  readonly #pending = new Map<AbortController, (error: Error) => void>();
+  /** The budget of every admitted call that has not been answered (stopped when closing). */
+  readonly #pending = new Set<CallBudget>();
   /** Resolved when no call is pending and no handler runs (see {@link close}). */
   readonly #idleWaiters: (() => void)[] = [];
 
@@ -173,7 +173,7 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
         { pending: this.#pending.size, running: this.#semaphore.active },
         'rpc calls still running at close; aborting them',
       );
-      for (const stop of this.#pending.values()) stop(rpcError(RpcCode.SERVER_CLOSING));
+      for (const budget of this.#pending) budget.stop(rpcError(RpcCode.SERVER_CLOSING));
     }
   }
 
@@ -286,52 +286,59 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     if (options.signal?.aborted === true) throw rpcError(RpcCode.REQUEST_CANCELLED);
     if (this.#semaphore.queueFull) throw rpcError(RpcCode.SERVER_BUSY);
 
-    const controller = new AbortController();
-    // Timeout and cancellation reject the call directly: no abort listener per call on the hot path.
-    let rejectCall: (error: Error) => void = () => undefined;
-    const stopped = new Promise<never>((_resolve, reject) => {
-      rejectCall = reject;
-    });
-    stopped.catch(() => undefined); // settles only when the call is answered by a timeout or cancel
-    const stop = (error: Error): void => {
-      if (controller.signal.aborted) return;
-      controller.abort(error);
-      rejectCall(error);
-    };
-    const timer = setTimeout(() => {
-      stop(rpcError(limit));
-    }, deadline - now);
-    const onCancel = (): void => {
-      stop(rpcError(RpcCode.REQUEST_CANCELLED));
-    };
-    options.signal?.addEventListener('abort', onCancel, { once: true });
-    this.#pending.set(controller, stop);
+    // Timeout and cancellation answer the call directly (no abort listener per call); the
+    // handler's signal and the timer exist only when needed (see CallBudget).
+    const budget = new CallBudget(deadline, () => rpcError(limit));
+    const onCancel =
+      options.signal === undefined
+        ? undefined
+        : (): void => {
+            budget.stop(rpcError(RpcCode.REQUEST_CANCELLED));
+          };
+    if (onCancel !== undefined) options.signal?.addEventListener('abort', onCancel, { once: true });
+    this.#pending.add(budget);
     try {
-      if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire(controller.signal);
-      if (controller.signal.aborted) {
+      if (!this.#semaphore.tryAcquire()) {
+        budget.arm();
+        await this.#semaphore.acquire(budget.signal);
+      }
+      if (budget.stoppedWith !== undefined) {
         this.#releaseSlot();
-        throw toRpcError(controller.signal.reason);
+        throw toRpcError(budget.stoppedWith);
       }
       const context: RpcContext = {
         method: method.name,
         scope: options.scope,
-        signal: controller.signal,
+        get signal() {
+          return budget.signal;
+        },
         deadline,
         headers: options.headers ?? {},
         ...(headers.sessionId === undefined ? {} : { sessionId: headers.sessionId }),
         ...(headers.correlationId === undefined ? {} : { correlationId: headers.correlationId }),
       };
-      const handler = startHandler(method, params, context);
+      let value: unknown;
+      try {
+        value = method.invoke(params, context);
+      } catch (error) {
+        this.#releaseSlot();
+        throw error;
+      }
+      if (!isPromiseLike(value)) {
+        this.#releaseSlot();
+        return value;
+      }
+      const handler = Promise.resolve(value);
       // The slot is held until the handler really settles, even after a timeout answered the call.
       const release = (): void => {
         this.#releaseSlot();
       };
       void handler.then(release, release);
-      return await Promise.race([handler, stopped]);
+      return await budget.race(handler);
     } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onCancel);
-      this.#pending.delete(controller);
+      budget.dispose();
+      if (onCancel !== undefined) options.signal?.removeEventListener('abort', onCancel);
+      this.#pending.delete(budget);
       this.#notifyIfIdle();
     }
   }
@@ -366,12 +373,10 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   }
 }
 
-function startHandler(method: RpcMethod, params: unknown, context: RpcContext): Promise<unknown> {
-  try {
-    return Promise.resolve(method.invoke(params, context));
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function invalidParams(problems: readonly RpcParamsProblem[]): RpcError {
