@@ -31,6 +31,19 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard shows data read from Redis: it must stay text, never markup.
+    files: ['packages/dashboard/ui/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Never render Redis data as HTML.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
