@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      'packages/dashboard/web/**',
       '**/node_modules/**',
       '**/*.lua',
       '**/test/fixtures/**/*.js',

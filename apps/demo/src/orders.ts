@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Scope, Service, dependency, type RpcHandler, type RpcService, type RpcValidator } from '@keel/core';
+import { type ApiOf, Scope, Service, dependency, route, type RpcService } from '@keel/core';
 import { RedisCache, RedisLocksService } from '@keel/redis';
 import { type Order, OrderType, type PlaceOrder, validateGetOrder, validatePlaceOrder } from './order.js';
 
@@ -15,19 +15,16 @@ export class Orders extends Service implements RpcService {
   static override serviceName = 'orders';
   static override dependencies = [cache, locks];
 
-  get routes(): Readonly<Record<string, RpcHandler>> {
+  /** Each route with the typia validator its params are checked with; the types flow to {@link OrdersApi}. */
+  get routes() {
     return {
-      place: (params: unknown) => this.place(params as PlaceOrder),
-      get: (params: unknown) => this.get((params as { id: string }).id),
+      place: route(validatePlaceOrder, (order) => this.place(order)),
+      get: route(validateGetOrder, ({ id }) => this.get(id), { only: 'request' }),
     };
   }
 
   get permissions(): Readonly<Record<string, Scope>> {
     return { '*': Scope.USER };
-  }
-
-  get validators(): Readonly<Record<string, RpcValidator>> {
-    return { place: validatePlaceOrder, get: validateGetOrder };
   }
 
   /** Places an order under the item's stock lock and caches it for an hour. */
@@ -56,3 +53,6 @@ export class Orders extends Service implements RpcService {
     return this.use(cache).get(this.app.namespace.key('order', id), OrderType);
   }
 }
+
+/** What a client of the demo's `orders` service calls: `stream.client<OrdersApi>({ app: 'orders' })`. */
+export type OrdersApi = ApiOf<Orders, 'orders'>;

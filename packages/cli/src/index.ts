@@ -1,6 +1,9 @@
 export * from './cli-io.js';
 export * from './program.js';
 export * from './commands/check-command.js';
+export * from './commands/init-command.js';
+export * from './init/init-project.js';
+export { cliManifest, type PackageManifest } from './package-info.js';
 export * from './commands/run-command.js';
 export * from './commands/embedded-redis.js';
 export * from './commands/watch-command.js';

@@ -2,19 +2,24 @@ import { Command, Option } from 'commander';
 import { type CliIo, collect, processIo } from './cli-io.js';
 import { checkCommand } from './commands/check-command.js';
 import { registerDashboardCommand } from './commands/dashboard-command.js';
+import { defineInitCommand } from './commands/init-command.js';
 import { type RunCommandOptions, runCommand } from './commands/run-command.js';
 import { registerWatchCommand } from './commands/watch-command.js';
+import { cliManifest } from './package-info.js';
 
 /** Builds the `keel` command line program; `exit` receives each command's exit code. */
 export function createProgram(io: CliIo = processIo, exit: (code: number) => void = setExitCode): Command {
   const program = new Command('keel')
-    .description('Run and check Keel apps wired from YAML service lists')
+    .description('Create, check and run Keel apps wired from YAML service lists')
+    .version(cliManifest().version, '-V, --version', 'print the @keel/cli version')
     .showHelpAfterError();
 
   const configOptions = (command: Command): Command =>
     command
       .option('--var <key=value>', 'template variable (highest precedence; repeatable)', collect, [])
       .option('--env-file <file>', 'env file with KEY=VALUE lines (repeatable, in order)', collect, []);
+
+  defineInitCommand(program.command('init'), io, exit);
 
   configOptions(
     program
@@ -54,6 +59,7 @@ function isTerminal(stream: NodeJS.WritableStream): boolean {
   return (stream as { isTTY?: boolean }).isTTY === true;
 }
 
-function setExitCode(code: number): void {
+/** Sets `process.exitCode` (the default `exit` of the programs). */
+export function setExitCode(code: number): void {
   process.exitCode = code;
 }

@@ -68,24 +68,33 @@ async function mastersOf(target: RedisTarget): Promise<Node[]> {
   return target.mode === 'standalone' ? [target.server] : target.cluster.masters();
 }
 
-/** `PUBSUB NUMPAT` of every master. */
-async function patternCounts(target: RedisTarget): Promise<number[]> {
+/** Ids of the clients of every master that hold pattern subscriptions (`psub` > 0 in `CLIENT LIST`). */
+async function patternSubscribers(target: RedisTarget): Promise<Set<string>[]> {
   return Promise.all(
-    (await mastersOf(target)).map(async (node) =>
-      Number(await withNode(node, target.password, (client) => client.call('PUBSUB', 'NUMPAT'))),
-    ),
+    (await mastersOf(target)).map(async (node) => {
+      const list = String(await withNode(node, target.password, (client) => client.call('CLIENT', 'LIST')));
+      const ids = list
+        .split('\n')
+        .filter((line) => / psub=[1-9]/.test(line))
+        .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1] ?? '');
+      return new Set(ids);
+    }),
   );
 }
 
 /**
  * Runs `start` (which spawns a watcher) and waits until it subscribed on every master: each
- * master has more pattern subscriptions than before.
+ * master has a pattern subscriber it did not have before. (Counting subscriptions instead would
+ * race with a watcher of an earlier test that is still going away.)
  */
 async function whenSubscribed<T>(target: RedisTarget, start: () => T): Promise<T> {
-  const before = await patternCounts(target);
+  const before = await patternSubscribers(target);
   const started = start();
   await waitUntil(
-    async () => (await patternCounts(target)).every((count, index) => count > (before[index] ?? 0)),
+    async () =>
+      (await patternSubscribers(target)).every((ids, index) =>
+        [...ids].some((id) => before[index]?.has(id) !== true),
+      ),
     { what: 'the watcher to subscribe' },
   );
   return started;

@@ -14,10 +14,11 @@ export interface KeelResult {
   readonly stderr: string;
 }
 
-/** Spawns `node dist/bin/keel.js ...args` and collects its output. */
+/** Spawns `node dist/bin/keel.js ...args` (in `cwd`, default the repository root) and collects its output. */
 export function spawnKeel(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  cwd: string = REPO_ROOT,
 ): {
   child: ChildProcess;
   result: Promise<KeelResult>;
@@ -27,7 +28,7 @@ export function spawnKeel(
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv['REDIS_URL'];
   if (env['REDIS_URL'] !== undefined) childEnv['REDIS_URL'] = env['REDIS_URL'];
-  const child = spawn(process.execPath, [KEEL_BIN, ...args], { cwd: REPO_ROOT, env: childEnv });
+  const child = spawn(process.execPath, [KEEL_BIN, ...args], { cwd, env: childEnv });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -41,6 +42,6 @@ export function spawnKeel(
 }
 
 /** Runs keel to completion. */
-export function runKeel(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<KeelResult> {
-  return spawnKeel(args, env).result;
+export function runKeel(args: readonly string[], env?: NodeJS.ProcessEnv, cwd?: string): Promise<KeelResult> {
+  return spawnKeel(args, env, cwd).result;
 }

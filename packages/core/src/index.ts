@@ -23,5 +23,12 @@ export * from './config/load-config.js';
 export * from './config/load-config-options.js';
 export * from './config/parse-var-args.js';
 export { parseEnvFile } from './config/env-file.js';
-export { defaultImportModule } from './config/default-import-module.js';
+export {
+  createModuleImporter,
+  defaultImportModule,
+  type ModuleImporterOptions,
+  type ModuleSearchPlace,
+} from './config/default-import-module.js';
+export * from './validation/issue-path.js';
+export * from './validation/validator.js';
 export * from './rpc/index.js';

@@ -110,7 +110,7 @@ describeBoth('dashboard in a browser', (target: RedisTarget) => {
     );
     expect(await page.locator('[data-testid=entry] img').count()).toBe(0);
     expect(await page.locator('[data-testid=entries] script').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { __keelXss?: number }).__keelXss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __keelXss?: number }).__keelXss)).toBeUndefined();
     await shot('stream-entries');
   });
 

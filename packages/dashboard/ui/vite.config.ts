@@ -1,4 +1,4 @@
-// Builds the dashboard UI into dist/ui: one page, relative URLs (mountable under any prefix), no CDN.
+// Builds the dashboard UI into web/ (shipped in the package): one page, relative URLs (mountable under any prefix), no CDN.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -8,7 +8,7 @@ export default defineConfig({
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
-    outDir: fileURLToPath(new URL('../dist/ui', import.meta.url)),
+    outDir: fileURLToPath(new URL('../web', import.meta.url)),
     emptyOutDir: true,
     // Files, never inline code or data URIs: the page's Content-Security-Policy allows only 'self'.
     assetsInlineLimit: 0,

@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { createProgram } from '../program.js';
+// The `keel` command. Inside a project with its own @keel/cli it runs that one, so that the
+// project's services and the CLI share one copy of @keel/core.
+import { projectCliBin } from '../project-cli.js';
 
-await createProgram().parseAsync(process.argv);
+const projectBin = projectCliBin(process.cwd());
+if (projectBin === undefined) {
+  const { createProgram } = await import('../program.js');
+  await createProgram().parseAsync(process.argv);
+} else {
+  await import(projectBin);
+}

@@ -1,3 +1,5 @@
+import { appendPathKey } from '../validation/issue-path.js';
+
 /** One problem found in a call's params, as sent in an invalid-params error's `data.problems`. */
 export interface RpcParamsProblem {
   /** Where, in typia's notation (`$input.user.name`, `$input.items[2]`). */
@@ -11,8 +13,6 @@ export const FORBIDDEN_PARAM_KEYS: ReadonlySet<string> = new Set(['__proto__', '
 
 /** Params nested deeper than this are refused. */
 export const MAX_PARAMS_DEPTH = 64;
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * Finds keys of {@link FORBIDDEN_PARAM_KEYS} (own keys, at any depth) and nesting deeper than
@@ -38,7 +38,7 @@ function walk(value: unknown, path: string, depth: number, problems: RpcParamsPr
     return;
   }
   for (const key of Object.keys(value)) {
-    const keyPath = IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+    const keyPath = appendPathKey(path, key);
     if (FORBIDDEN_PARAM_KEYS.has(key)) {
       problems.push({ path: keyPath, expected: 'no "__proto__" or "constructor" key' });
       continue;

@@ -15,3 +15,5 @@ export * from './semaphore.js';
 export * from './to-rpc-error.js';
 export * from './json-rpc-server-settings.js';
 export * from './json-rpc-server.js';
+export * from './rpc-route.js';
+export * from './rpc-api.js';

@@ -233,7 +233,7 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     name: string,
     params: unknown,
     scope: Scope,
-  ): { method: RpcMethod; params: object } | { denied: string } {
+  ): { method: RpcMethod; params: unknown } | { denied: string } {
     if (this.#closing) throw rpcError(RpcCode.SERVER_CLOSING);
     const method = this.methods.find(name, scope);
     if (method === undefined) {
@@ -252,19 +252,19 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     }
     const unsafe = findUnsafeParams(callParams);
     if (unsafe.length > 0) throw invalidParams(unsafe);
-    if (method.validator !== undefined) {
-      const checked = method.validator(callParams);
-      if (!checked.success) {
-        throw invalidParams(checked.errors.map(({ path, expected }) => ({ path, expected })));
-      }
+    if (method.validator === undefined) return { method, params: callParams };
+    const checked = method.validator(callParams);
+    if (!checked.success) {
+      throw invalidParams(checked.errors.map(({ path, expected }) => ({ path, expected })));
     }
-    return { method, params: callParams };
+    // A schema's output (defaults, transforms); typia's is the params themselves.
+    return { method, params: checked.data };
   }
 
   /** Applies the time budget, waits for a slot, runs the handler. */
   async #run(
     method: RpcMethod,
-    params: object,
+    params: unknown,
     headers: ParsedRpcHeaders,
     options: RpcCallOptions,
   ): Promise<unknown> {
@@ -366,7 +366,7 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   }
 }
 
-function startHandler(method: RpcMethod, params: object, context: RpcContext): Promise<unknown> {
+function startHandler(method: RpcMethod, params: unknown, context: RpcContext): Promise<unknown> {
   try {
     return Promise.resolve(method.invoke(params, context));
   } catch (error) {

@@ -2,8 +2,10 @@ import { KeelError } from '../errors/keel-error.js';
 import type { Service } from '../services/service.js';
 import { createPermissionResolver } from './permissions.js';
 import type { RpcContext } from './rpc-context.js';
+import { routeSpecOf } from './rpc-route.js';
 import { isRpcService, type RpcService, type RpcValidator } from './rpc-service.js';
 import { type Scope, scopeAllows } from './scope.js';
+import { isValidator, toValidateFunction } from '../validation/validator.js';
 
 /** One callable method. */
 export interface RpcMethod {
@@ -11,6 +13,7 @@ export interface RpcMethod {
   readonly name: string;
   /** The least privileged scope allowed to call it. */
   readonly scope: Scope;
+  /** Checks the params (a typia function, or a Standard Schema adapted to one); on success its `data` is what the handler gets. */
   readonly validator?: RpcValidator;
   /** Runs the handler with `this` bound to its service. */
   readonly invoke: (params: unknown, context: RpcContext) => unknown;
@@ -56,8 +59,9 @@ export class MethodTable {
 
   /**
    * Collects the routes of every service exposing `routes` (see {@link RpcService}). Throws
-   * `RPC_ROUTE_INVALID` for a route that is not a function, a validator for an unknown route, or
-   * a `routes`/`permissions`/`validators` getter that throws.
+   * `RPC_ROUTE_INVALID` for a route that is not a function, a validator that is not one (or for an
+   * unknown route, or given both by `route()` and `validators`), or a
+   * `routes`/`permissions`/`validators` getter that throws.
    */
   static fromServices(services: readonly Service[]): MethodTable {
     const table = new MethodTable();
@@ -73,20 +77,44 @@ export class MethodTable {
       for (const [route, handler] of Object.entries(exposed.routes)) {
         if (typeof handler !== 'function')
           throw routeError(service.name, `route "${route}" is not a function`);
-        const validator = Object.hasOwn(validators, route) ? validators[route] : undefined;
-        if (validator !== undefined && typeof validator !== 'function') {
-          throw routeError(service.name, `validator of route "${route}" is not a function`);
-        }
+        const validator = routeValidator(service.name, route, handler, validators);
         const bound = handler as BoundHandler;
         table.add({
           name: `${service.name}.${route}`,
           scope: permissionOf(route),
-          ...(validator === undefined ? {} : { validator: validator as RpcValidator }),
+          ...(validator === undefined ? {} : { validator }),
           invoke: (params, context) => bound.call(service, params, context),
         });
       }
     }
     return table;
+  }
+}
+
+/** The validator of a route, from `route()` or `validators`, as one typia-shaped function. */
+function routeValidator(
+  service: string,
+  route: string,
+  handler: unknown,
+  validators: Readonly<Record<string, unknown>>,
+): RpcValidator | undefined {
+  const declared = routeSpecOf(handler)?.validator;
+  const listed = Object.hasOwn(validators, route) ? validators[route] : undefined;
+  if (declared !== undefined && listed !== undefined)
+    throw routeError(service, `route "${route}" has a validator in route() and in validators`);
+  const validator = declared ?? listed;
+  if (validator === undefined) return undefined;
+  if (!isValidator(validator)) {
+    throw routeError(
+      service,
+      `validator of route "${route}" is neither a function (typia) nor a Standard Schema`,
+    );
+  }
+  try {
+    return toValidateFunction(validator);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw routeError(service, `validator of route "${route}" cannot be used: ${reason}`, error);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { IValidation } from 'typia';
+import type { ValidateFunction, Validator } from '../validation/validator.js';
 import type { RpcContext } from './rpc-context.js';
 import type { Scope } from './scope.js';
 
@@ -9,12 +9,13 @@ import type { Scope } from './scope.js';
  */
 export type RpcHandler = (params: never, context: RpcContext) => unknown;
 
-/** Checks a route's params; make one with `typia.createValidate<Params>()`. */
-export type RpcValidator = (input: unknown) => IValidation;
+/** Checks a route's params in typia's result shape (what the server runs; see {@link toValidateFunction}). */
+export type RpcValidator = ValidateFunction;
 
 /**
  * A service that exposes methods to the JSON-RPC server. Each route becomes the method
- * `<service name>.<route>`.
+ * `<service name>.<route>`. Declare validated routes with {@link route} to give typed clients
+ * their types ({@link ApiOf}).
  *
  * ```ts
  * class ExtService extends Service implements RpcService {
@@ -33,8 +34,12 @@ export interface RpcService {
    * The most specific pattern wins (see docs/rpc.md); a route no pattern matches needs SYSTEM.
    */
   readonly permissions?: Readonly<Record<string, Scope>>;
-  /** Route name → params validator; routes without one accept any object or array. */
-  readonly validators?: Readonly<Record<string, RpcValidator>>;
+  /**
+   * Route name → params validator: `typia.createValidate<Params>()` or any Standard Schema (zod,
+   * valibot, arktype…). Routes without one (and not made by `route(validator, handler)`) accept
+   * any object or array.
+   */
+  readonly validators?: Readonly<Record<string, Validator>>;
 }
 
 /** kaiju's name for {@link RpcService}. */

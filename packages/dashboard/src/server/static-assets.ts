@@ -1,11 +1,11 @@
-// Serves the built single-page UI (dist/ui) that ships inside the package: no CDN, no build step.
+// Serves the built single-page UI (web/) that ships inside the package: no CDN, no build step.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where `vite build` puts the UI: `<package>/dist/ui`, the same from `src/` and `dist/`. */
-export const UI_DIR = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
+/** Where `vite build` puts the UI: `<package>/web`, the same from `src/` and `dist/`. */
+export const UI_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

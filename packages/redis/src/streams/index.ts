@@ -18,4 +18,6 @@ export * from './trim-stream.js';
 export * from './redis-listener-settings.js';
 export * from './redis-listener.js';
 export * from './redis-stream-rpc-client-settings.js';
+export * from './stream-call-options.js';
+export * from './typed-stream-client.js';
 export * from './redis-stream-rpc-client.js';

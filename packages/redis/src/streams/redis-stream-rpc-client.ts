@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dependency, KeelError, Namespace, Service, type ServiceHealth } from '@keel/core';
+import { dependency, KeelError, Namespace, type RpcApi, Service, type ServiceHealth } from '@keel/core';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
 import {
@@ -11,43 +11,13 @@ import { XaddBatcher } from './xadd-batcher.js';
 import { CORRELATION_ID_HEADER, headerValue, REPLY_TO_HEADER } from './rpc-reply.js';
 import { StreamClientClosedError, StreamRequestTimeoutError } from './stream-errors.js';
 import { replyStreamKey, topicStreamKey } from './stream-keys.js';
-import {
-  batchBody,
-  encodeStreamMessage,
-  MESSAGE_FIELD,
-  type RpcCall,
-  type RpcCallTuple,
-  type StreamHeaders,
-} from './wire-format.js';
+import type { StreamBatchCall, StreamCallOptions, StreamRequestOptions } from './stream-call-options.js';
+import { TypedStreamClient, type TypedClientOptions } from './typed-stream-client.js';
+import { batchBody, encodeStreamMessage, MESSAGE_FIELD, type StreamHeaders } from './wire-format.js';
 
 const transportDep = dependency(RedisTransportService, { setting: 'transport' });
 /** Stream keys remembered by a client (a bound on a cache that apps and topics could grow). */
 const STREAM_KEY_CACHE_SIZE = 1_000;
-
-/** Where a call goes and what it carries. */
-export interface StreamCallOptions {
-  /** The app to call (its listener's stream); default: the `app` setting, else this app. */
-  readonly app?: string;
-  /** The topic; default: the `topic` setting (`rpc`). */
-  readonly topic?: string;
-  /** Call the shared stream `<env>._shared._stream.<topic>`; default: the `shared` setting. */
-  readonly shared?: boolean;
-  /** Message headers (`Correlation-Id`, `Deadline`, `Timeout`, `Session-Id`, your own). */
-  readonly headers?: StreamHeaders;
-  /** Cap the stream at about this many entries (`MAXLEN ~`); default: the `maxLen` setting. */
-  readonly maxLen?: number | null;
-}
-
-/** Options of {@link RedisStreamRPCClient.request}. */
-export interface StreamRequestOptions extends StreamCallOptions {
-  /** How long to wait for the reply, in ms; default: the `requestTimeoutMs` setting. */
-  readonly timeout?: number;
-  /** Aborting it stops waiting (the request may still run). */
-  readonly signal?: AbortSignal;
-}
-
-/** A call of a batch: `[method, params]` or `{ method, params }`. */
-export type StreamBatchCall = RpcCallTuple | RpcCall;
 
 /**
  * Calls methods of apps that run a {@link RedisListener}, over their Redis streams (kaiju's
@@ -126,6 +96,20 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
       this.#streamKeys.set(cacheKey, key);
     }
     return key;
+  }
+
+  /**
+   * A typed view of this client for the API type `Api` (see `ApiOf` in @keel/core): method names,
+   * params and results are checked at compile time; `options` (app, topic, headers, timeout…)
+   * apply to every call, under each call's own. No run-time cost beyond the calls themselves.
+   *
+   * ```ts
+   * const orders = stream.client<OrdersApi>({ app: 'orders' });
+   * const order = await orders.request('orders.place', { item: 'pears', qty: 2 }); // Order
+   * ```
+   */
+  client<Api extends RpcApi<Api>>(options: TypedClientOptions = {}): TypedStreamClient<Api> {
+    return new TypedStreamClient<Api>(this, options);
   }
 
   /** Sends a notification `[method, params]` (no result); resolves to the stream entry id. */

@@ -98,10 +98,19 @@ export function struct<T extends object>(
   layout: IMetadataSchemaUnit | StructLayout<NoInfer<T>>,
 ): StructType<T> {
   const shape = 'schema' in layout ? structShapeFromSchema(layout) : structShapeFromLayout(layout);
+  return structOfShape(shape, validate);
+}
+
+/** A struct type of a shape already built (by a layout or a schema reader). */
+export function structOfShape<T extends object>(
+  shape: StructShape,
+  validate: StructValidator<T>,
+): StructType<T> {
   return Object.freeze(new Struct(shape, validate));
 }
 
-function structShapeFromLayout<T>(layout: StructLayout<T>): StructShape {
+/** The shape of a hand-written {@link StructLayout}; throws `CacheTypeError` when it is inconsistent. */
+export function structShapeFromLayout<T>(layout: StructLayout<T>): StructShape {
   const name = layout.name ?? 'struct';
   const fields: readonly string[] = layout.fields;
   assertFieldNames(name, fields);
