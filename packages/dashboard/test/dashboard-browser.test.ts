@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDashboardServer, type DashboardServer } from '../src/index.js';
 import { launchBrowser, SCREENSHOTS, type TestBrowser } from './browser.js';
-import { appName, startWorkApp, stopWorkApps, workLog } from './fixtures.js';
+import { appName, sendAndPartlyAck, startWorkApp, stopWorkApps, workLog } from './fixtures.js';
 
 let browser: TestBrowser;
 beforeAll(async () => {
@@ -52,17 +52,12 @@ describeBoth('dashboard in a browser', (target: RedisTarget) => {
 
   it('shows the exact length, pending and lag of a stream after N sent and M acknowledged', async () => {
     const svc = appName('svc');
-    const client = app.services.get(RedisStreamRPCClient);
-    for (let i = 0; i < 7; i++) await client.call('work.run', { i }, { app: svc });
-    const key = client.streamKey({ app: svc });
+    const { key, delivered: ids } = await sendAndPartlyAck(
+      target,
+      app.services.get(RedisStreamRPCClient),
+      svc,
+    );
     const redis = target.client();
-    await redis.xgroup('CREATE', key, 'workers', '0');
-    const read = (await redis.xreadgroup('GROUP', 'workers', 'c1', 'COUNT', 5, 'STREAMS', key, '>')) as [
-      string,
-      [string, string[]][],
-    ][];
-    const ids = read[0]?.[1].map(([id]) => id) ?? [];
-    await redis.xack(key, 'workers', ids[0] ?? '', ids[1] ?? '');
 
     await open('streams');
     await page.fill('[data-testid=streams-match]', `test.${svc}.*`);
@@ -235,3 +230,41 @@ describeBoth('dashboard in a browser', (target: RedisTarget) => {
     expect(browser.pageErrors).toEqual([]);
   });
 });
+
+describeBoth(
+  'dashboard in a browser, with a token',
+  (target: RedisTarget) => {
+    const token = 'browser-test-token-0123456789';
+    let dashboard: DashboardServer;
+    beforeAll(async () => {
+      dashboard = await startDashboardServer({ transport: await target.transport(), port: 0, token });
+    });
+    afterAll(async () => {
+      await dashboard.close();
+    });
+
+    it('asks for the token, keeps it for the tab, and takes it from the URL fragment', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${dashboard.url}#/streams`);
+      await page.locator('[data-testid=token-form]').waitFor();
+      await page.fill('[data-testid=token-input]', 'wrong-token-wrong-token');
+      await page.press('[data-testid=token-input]', 'Enter');
+      await expect
+        .poll(() => page.locator('[data-testid=error]').textContent())
+        .toMatch(/valid dashboard token/);
+      await page.fill('[data-testid=token-input]', token);
+      await page.press('[data-testid=token-input]', 'Enter');
+      await page.locator('[data-testid=streams-table]').waitFor();
+      await page.reload();
+      await page.locator('[data-testid=streams-table]').waitFor(); // sessionStorage kept it
+      await page.close();
+
+      const fresh = await browser.newPage();
+      await fresh.goto(`${dashboard.url}#token=${token}`);
+      await fresh.locator('[data-testid=streams-table]').waitFor();
+      expect(new URL(fresh.url()).hash).toBe('#/streams');
+      await fresh.close();
+    });
+  },
+  { modes: ['standalone'] },
+);

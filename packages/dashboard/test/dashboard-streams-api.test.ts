@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { DeadLetterPage, EntryPage, ReplayResult, StreamDetail, StreamSummary } from '../src/index.js';
 import {
   appName,
+  sendAndPartlyAck,
   startDashboard,
   startWorkApp,
   stopWorkApps,
@@ -23,22 +24,14 @@ describeBoth('dashboard API: streams, entries, dead letters, pause', (target) =>
   });
 
   it('lists a topic stream with its exact length, pending and lag per group and consumer', async () => {
-    // A client app sends N = 7 messages to app `svc` (no listener); a consumer reads 5, acks 2.
     const svc = appName('svc');
     const sender = await startWorkApp(target, { listener: false });
-    const client = sender.services.get(RedisStreamRPCClient);
-    const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push(await client.call('work.run', { i }, { app: svc }));
-    const key = client.streamKey({ app: svc });
-    const redis = target.client();
-    await redis.xgroup('CREATE', key, 'workers', '0');
-    const read = (await redis.xreadgroup('GROUP', 'workers', 'c1', 'COUNT', 5, 'STREAMS', key, '>')) as [
-      string,
-      [string, string[]][],
-    ][];
-    const delivered = read[0]?.[1].map(([id]) => id) ?? [];
+    const {
+      key,
+      sent: ids,
+      delivered,
+    } = await sendAndPartlyAck(target, sender.services.get(RedisStreamRPCClient), svc);
     expect(delivered).toHaveLength(5);
-    await redis.xack(key, 'workers', delivered[0] ?? '', delivered[1] ?? '');
 
     const page = await dashboard.get<{ streams: StreamSummary[]; cursor: string | null }>('streams', {
       match: `test.${svc}.*`,

@@ -102,6 +102,38 @@ export async function stopWorkApps(): Promise<void> {
   await Promise.all(apps.splice(0).map((app) => app.stop()));
 }
 
+/** What {@link sendAndPartlyAck} left in Redis. */
+export interface PartlyAcked {
+  readonly key: string;
+  /** The ids of the 7 entries sent. */
+  readonly sent: readonly string[];
+  /** The 5 entries group `workers` consumer `c1` read (the first 2 acknowledged). */
+  readonly delivered: readonly string[];
+}
+
+/**
+ * `client` sends N = 7 messages to app `svc` (which has no listener); consumer `c1` of group
+ * `workers` reads 5 of them and acknowledges M = 2: pending 3, lag 2.
+ */
+export async function sendAndPartlyAck(
+  target: RedisTarget,
+  client: RedisStreamRPCClient,
+  svc: string,
+): Promise<PartlyAcked> {
+  const sent: string[] = [];
+  for (let i = 0; i < 7; i++) sent.push(await client.call('work.run', { i }, { app: svc }));
+  const key = client.streamKey({ app: svc });
+  const redis = target.client();
+  await redis.xgroup('CREATE', key, 'workers', '0');
+  const read = (await redis.xreadgroup('GROUP', 'workers', 'c1', 'COUNT', 5, 'STREAMS', key, '>')) as [
+    string,
+    [string, string[]][],
+  ][];
+  const delivered = read[0]?.[1].map(([id]) => id) ?? [];
+  await redis.xack(key, 'workers', delivered[0] ?? '', delivered[1] ?? '');
+  return { key, sent, delivered };
+}
+
 /** A dashboard server on a free port and requests to its API. */
 export interface DashboardFixture {
   readonly server: DashboardServer;

@@ -1,10 +1,9 @@
 // `keel dashboard`: the web UI against any Redis (standalone or cluster), without an app config.
 import { createLogger, redactUrl } from '@keel/core';
 import { startDashboardServer, type DashboardServer } from '@keel/dashboard';
-import { RedisTransportService, redisTransportSettings } from '@keel/redis';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { cliAppContext } from './watch/cli-app-context.js';
+import { cliTransport } from './watch/cli-app-context.js';
 
 /** Options of `keel dashboard`. */
 export interface DashboardCommandOptions {
@@ -35,16 +34,7 @@ function portNumber(value: string): number {
 export async function dashboardCommand(options: DashboardCommandOptions, io: CliIo): Promise<number> {
   const logger = createLogger({ level: 'warn', destination: io.stderr, base: { app: 'keel-dashboard' } });
   const token = options.token ?? io.env['KEEL_DASHBOARD_TOKEN'];
-  const transport = new RedisTransportService({
-    app: cliAppContext('dashboard', logger),
-    name: 'redis',
-    settings: {
-      ...redisTransportSettings.defaults,
-      url: options.redisConnectionString,
-      cluster: options.cluster,
-    },
-    logger: logger.child({ service: 'redis' }),
-  });
+  const transport = cliTransport('dashboard', options.redisConnectionString, options.cluster, logger);
   let server: DashboardServer | undefined;
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {

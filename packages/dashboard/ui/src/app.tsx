@@ -69,6 +69,7 @@ export function App() {
       <main>
         {needsToken ? (
           <TokenPrompt
+            error={attempt > 0 ? error : undefined}
             onToken={(token) => {
               setToken(token);
               setAttempt((n) => n + 1);
@@ -101,7 +102,7 @@ function Page({ route }: { route: Route }) {
   return <StreamsPage />;
 }
 
-function TokenPrompt({ onToken }: { onToken: (token: string) => void }) {
+function TokenPrompt({ onToken, error }: { onToken: (token: string) => void; error: Error | undefined }) {
   const [value, setValue] = useState('');
   return (
     <form
@@ -126,6 +127,7 @@ function TokenPrompt({ onToken }: { onToken: (token: string) => void }) {
         }}
       />
       <button type="submit">Open</button>
+      <ErrorBox error={error} />
     </form>
   );
 }

@@ -8,6 +8,7 @@ import { RefreshBar } from '../components/refresh-bar.js';
 import { formatDuration } from '../format.js';
 import { navigate } from '../route.js';
 import { useRefresh } from '../use-refresh.js';
+import { TextField } from '../components/text-field.js';
 
 /** The locks page; `prefix` comes from the address (`#/locks?prefix=…`). */
 export function LocksPage({ prefix }: { prefix: string }) {
@@ -30,14 +31,12 @@ export function LocksPage({ prefix }: { prefix: string }) {
           navigate('locks', { prefix: draft });
         }}
       >
-        <input
-          type="search"
+        <TextField
+          wide
           placeholder="key prefix, e.g. prod.orders.lock"
           value={draft}
-          data-testid="locks-prefix"
-          onInput={(event) => {
-            setDraft(event.currentTarget.value);
-          }}
+          onValue={setDraft}
+          testId="locks-prefix"
         />
         <button type="submit">Show</button>
         <RefreshBar auto={auto} onAuto={setAuto} updatedAt={page.updatedAt} onReload={page.reload} />

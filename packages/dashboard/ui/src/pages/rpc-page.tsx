@@ -4,6 +4,7 @@ import type { RpcOutcome } from '../../../src/index.js';
 import { apiPost } from '../api.js';
 import { ErrorBox } from '../components/error-box.js';
 import { JsonView } from '../components/json-view.js';
+import { TextField } from '../components/text-field.js';
 
 /** The RPC form; `initialKey` comes from `#/rpc?key=…`. */
 export function RpcPage({ initialKey }: { initialKey: string }) {
@@ -51,26 +52,22 @@ export function RpcPage({ initialKey }: { initialKey: string }) {
       >
         <label>
           topic stream
-          <input
+          <TextField
             value={key}
+            onValue={setKey}
             required
             placeholder="<env>.<app>._stream.<topic>"
-            data-testid="rpc-key"
-            onInput={(event) => {
-              setKey(event.currentTarget.value);
-            }}
+            testId="rpc-key"
           />
         </label>
         <label>
           method
-          <input
+          <TextField
             value={method}
+            onValue={setMethod}
             required
             placeholder="service.route"
-            data-testid="rpc-method"
-            onInput={(event) => {
-              setMethod(event.currentTarget.value);
-            }}
+            testId="rpc-method"
           />
         </label>
         <label>

@@ -8,6 +8,7 @@ import { RefreshBar } from '../components/refresh-bar.js';
 import { formatCount, formatDuration, formatTime } from '../format.js';
 import { href } from '../route.js';
 import { useRefresh } from '../use-refresh.js';
+import { TextField } from '../components/text-field.js';
 
 interface StreamsPage {
   readonly streams: StreamSummary[];
@@ -53,14 +54,12 @@ export function StreamsPage() {
           setApplied(match.trim());
         }}
       >
-        <input
-          type="search"
+        <TextField
+          wide
           placeholder="key glob, e.g. prod.orders.* (default: every *._stream.*)"
           value={match}
-          data-testid="streams-match"
-          onInput={(event) => {
-            setMatch(event.currentTarget.value);
-          }}
+          onValue={setMatch}
+          testId="streams-match"
         />
         <button type="submit">Filter</button>
         <RefreshBar
