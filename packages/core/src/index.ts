@@ -6,7 +6,6 @@ export * from './errors/to-error.js';
 export * from './settings/settings-spec.js';
 export * from './logger/create-logger.js';
 export * from './namespace/namespace.js';
-export * from './services/app-context.js';
 export * from './services/dependency.js';
 export * from './services/service.js';
 export * from './services/service-registry.js';

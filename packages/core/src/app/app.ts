@@ -4,8 +4,7 @@ import { AppStartError, type ServiceStartFailure } from '../errors/app-start-err
 import { KeelError } from '../errors/keel-error.js';
 import { createLogger, type Logger } from '../logger/create-logger.js';
 import { Namespace } from '../namespace/namespace.js';
-import type { AppContext } from '../services/app-context.js';
-import type { Service, ServiceHealth } from '../services/service.js';
+import type { AppContext, Service, ServiceHealth } from '../services/service.js';
 import { defaultRegistry, type ServiceRegistry } from '../services/service-registry.js';
 import { type BuiltService, buildServices } from './build-services.js';
 import { ServiceContainer } from './service-container.js';

@@ -2,9 +2,13 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { AppConfig, ServiceConfig } from '../config/app-config.js';
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import type { Logger } from '../logger/create-logger.js';
-import type { AppContext } from '../services/app-context.js';
-import type { DependencySpec } from '../services/dependency.js';
-import { type Service, type ServiceContext, setResolvedDependencies } from '../services/service.js';
+import {
+  type AppContext,
+  type DependencySpec,
+  type Service,
+  type ServiceContext,
+  setResolvedDependencies,
+} from '../services/service.js';
 import type { RegisteredServiceClass, ServiceRegistry } from '../services/service-registry.js';
 import { ServiceContainer } from './service-container.js';
 

@@ -1,8 +1,6 @@
 import { Container } from 'inversify';
 import { KeelError } from '../errors/keel-error.js';
-import type { ServiceLookup } from '../services/app-context.js';
-import type { ServiceClass } from '../services/dependency.js';
-import { Service } from '../services/service.js';
+import { Service, type ServiceClass, type ServiceLookup } from '../services/service.js';
 
 /**
  * The app's service container: an inversify container where each built service is bound under

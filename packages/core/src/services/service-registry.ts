@@ -1,7 +1,6 @@
 import { KeelError } from '../errors/keel-error.js';
 import type { SettingsSpec } from '../settings/settings-spec.js';
-import type { DependencySpec } from './dependency.js';
-import type { Service, ServiceContext } from './service.js';
+import type { DependencySpec, Service, ServiceContext } from './service.js';
 
 /** The static side every service class has (see {@link Service}). */
 export interface ServiceStatics {

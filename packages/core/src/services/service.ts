@@ -1,8 +1,55 @@
+// Service: the base class of every Keel service, with the types it is defined with (context, dependencies, app lookup).
 import { KeelError } from '../errors/keel-error.js';
 import type { Logger } from '../logger/create-logger.js';
+import type { Namespace } from '../namespace/namespace.js';
 import type { SettingsSpec } from '../settings/settings-spec.js';
-import type { AppContext } from './app-context.js';
-import type { DependencySpec } from './dependency.js';
+
+/** A concrete or abstract service class. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServiceClass<T extends Service = Service> = (abstract new (...args: any[]) => T) & {
+  readonly name: string;
+};
+
+/** A dependency a service class declares on another service. */
+export interface DependencySpec<T extends Service = Service> {
+  /** The class (or base class) the dependency must be an instance of. */
+  readonly cls: ServiceClass<T>;
+  /**
+   * A settings field that may name the service to use (e.g. `transport`). When the field is
+   * unset, the only enabled service of `cls` is used.
+   */
+  readonly setting?: string;
+  /** When true, a missing dependency resolves to `undefined` instead of a config error. */
+  readonly optional?: boolean;
+}
+
+/** Finds running services by name or by class. */
+export interface ServiceLookup {
+  /** The service of this class (throws `SERVICE_NOT_FOUND` or `SERVICE_AMBIGUOUS`). */
+  get<T extends Service>(cls: ServiceClass<T>): T;
+  /** The service with this name (throws `SERVICE_NOT_FOUND`). */
+  get(name: string): Service;
+  /** True when a service with this name, or exactly one of this class, exists. */
+  has(nameOrClass: string | ServiceClass): boolean;
+  /** Every built service, in config order. */
+  all(): readonly Service[];
+}
+
+/** What a service sees of the application that owns it. */
+export interface AppContext {
+  /** Application name (`app.name`). */
+  readonly name: string;
+  /** Environment name (`app.env`), the first part of every namespaced key. */
+  readonly env: string;
+  /** Unique id of this process's app instance (used as default consumer id). */
+  readonly id: string;
+  /** Keys private to this app: `<env>.<app>.<key>`. */
+  readonly namespace: Namespace;
+  /** Keys shared by all apps of the env: `<env>._shared.<key>`. */
+  readonly namespaceShared: Namespace;
+  readonly services: ServiceLookup;
+  readonly logger: Logger;
+}
 
 /** Everything a service is constructed with. */
 export interface ServiceContext<S extends object> {

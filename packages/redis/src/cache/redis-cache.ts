@@ -1,9 +1,12 @@
-import { dependency, Service, toError } from '@keel/core';
+// RedisCache: the typed Redis cache service (its methods build ops with string-, hash- and list-ops and run them).
+import { dependency, Service } from '@keel/core';
 import { defineLuaScripts } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
 import type { Decoded, TypeToken } from './codec/type-token.js';
-import type { CacheOp, OpContext } from './cache-op.js';
+import { attempt } from './attempt.js';
+import type { OpContext } from './cache-op.js';
+import { CacheOpRunner } from './cache-op-runner.js';
 import { CachePipeline } from './cache-pipeline.js';
 import { cacheScripts } from './cache-scripts.js';
 import type {
@@ -17,30 +20,17 @@ import type {
   TypeOption,
   ValueOf,
 } from './cache-types.js';
-import { executeCommands } from './execute-commands.js';
 import { GetOrSetCoordinator } from './get-or-set.js';
 import { hdelOp, hgetallOp, hgetOp, hsetOp } from './hash-ops.js';
 import { llenOp, lrangeOp, popOp, pushOp } from './list-ops.js';
 import { LoadNotifier } from './load-notifier.js';
 import { NearCache } from './near-cache/near-cache.js';
-import { writtenKeys } from './near-cache/written-keys.js';
-import { queueCommand, sendCommand, type RedisConn } from './redis-command.js';
 import { redisCacheSettings, type RedisCacheSettings } from './redis-cache-settings.js';
 import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setOp, ttlOp } from './string-ops.js';
 import { splitItems, splitNames } from './trailing-options.js';
 import { secondsToMs } from './ttl-ms.js';
-import { decodeOrNull } from './value-coding.js';
 
 const transportDependency = dependency(RedisTransportService, { setting: 'transport' });
-
-/** Runs `fn`, turning a synchronous throw (a bad argument, a value that cannot be encoded) into a rejection. */
-function attempt<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return fn();
-  } catch (error) {
-    return Promise.reject(toError(error));
-  }
-}
 
 /**
  * A typed Redis cache: strings, hashes and lists whose values are msgpack, checked against a
@@ -61,6 +51,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   #notifier: LoadNotifier | undefined;
   #loads: GetOrSetCoordinator | undefined;
   #near: NearCache | undefined;
+  readonly #runner = new CacheOpRunner({ client: () => this.#client, near: () => this.#near });
 
   /** The transport service the cache runs on (`cache.transport.pipeline()` for `{ conn }`). */
   get transport(): RedisTransportService {
@@ -101,7 +92,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   get<K extends TypeToken | undefined = undefined>(key: string, type?: K): Promise<ValueOf<K> | null>;
   get(key: string, type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
     const conn = options?.conn;
-    return conn === undefined ? this.#readOne(key, type) : this.#run(getOp(key, type), conn);
+    return conn === undefined ? this.#runner.readOne(key, type) : this.#runner.run(getOp(key, type), conn);
   }
 
   /**
@@ -124,7 +115,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     value: unknown,
     options: SetOptions<TypeToken | undefined> & Partial<ConnOption> = {},
   ): Promise<unknown> {
-    return attempt(() => this.#run(setOp(this.#ctx, key, value, options), options.conn));
+    return attempt(() => this.#runner.run(setOp(this.#ctx, key, value, options), options.conn));
   }
 
   /** Deletes keys; resolves with how many existed. */
@@ -133,7 +124,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   delete(...args: (string | ConnOption)[]): Promise<number | undefined> {
     return attempt(() => {
       const { names, conn } = splitNames('delete', args);
-      return this.#run(countKeysOp(this.#ctx, 'del', names), conn);
+      return this.#runner.run(countKeysOp(this.#ctx, 'del', names), conn);
     });
   }
 
@@ -143,7 +134,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   exists(...args: (string | ConnOption)[]): Promise<number | undefined> {
     return attempt(() => {
       const { names, conn } = splitNames('exists', args);
-      return this.#run(countKeysOp(this.#ctx, 'exists', names), conn);
+      return this.#runner.run(countKeysOp(this.#ctx, 'exists', names), conn);
     });
   }
 
@@ -154,7 +145,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     type?: K,
   ): Promise<(ValueOf<K> | null)[]>;
   mget(keys: readonly string[], type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
-    return attempt(() => this.#run(mgetOp(this.#ctx, keys, type), options?.conn));
+    return attempt(() => this.#runner.run(mgetOp(this.#ctx, keys, type), options?.conn));
   }
 
   /**
@@ -174,21 +165,21 @@ export class RedisCache extends Service<RedisCacheSettings> {
     entries: MsetEntries<unknown>,
     options: MsetOptions<TypeToken | undefined> & Partial<ConnOption> = {},
   ): Promise<undefined> {
-    return attempt(() => this.#run(msetOp(this.#ctx, entries, options), options.conn));
+    return attempt(() => this.#runner.run(msetOp(this.#ctx, entries, options), options.conn));
   }
 
   /** Sets the key's time to live in seconds (≤ 0 deletes it); whether the key exists. */
   expire(key: string, ttl: number, options: ConnOption): Promise<undefined>;
   expire(key: string, ttl: number): Promise<boolean>;
   expire(key: string, ttl: number, options?: Partial<ConnOption>): Promise<boolean | undefined> {
-    return attempt(() => this.#run(expireOp(key, ttl), options?.conn));
+    return attempt(() => this.#runner.run(expireOp(key, ttl), options?.conn));
   }
 
   /** Seconds the key has left; -1 when it does not expire, -2 when it does not exist. */
   ttl(key: string, options: ConnOption): Promise<undefined>;
   ttl(key: string): Promise<number>;
   ttl(key: string, options?: Partial<ConnOption>): Promise<number | undefined> {
-    return attempt(() => this.#run(ttlOp(key), options?.conn));
+    return attempt(() => this.#runner.run(ttlOp(key), options?.conn));
   }
 
   /** Sets hash fields (a record or a `Map`), values checked against `type`; how many were new. */
@@ -207,7 +198,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     fields: HashFields<unknown>,
     options: TypeOption<TypeToken | undefined> & Partial<ConnOption> = {},
   ): Promise<number | undefined> {
-    return attempt(() => this.#run(hsetOp(this.#ctx, key, fields, options.type), options.conn));
+    return attempt(() => this.#runner.run(hsetOp(this.#ctx, key, fields, options.type), options.conn));
   }
 
   /** A hash field decoded as `type`; `null` when the field or the key does not exist. */
@@ -219,7 +210,9 @@ export class RedisCache extends Service<RedisCacheSettings> {
   ): Promise<ValueOf<K> | null>;
   hget(key: string, field: string, type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
     const conn = options?.conn;
-    return conn === undefined ? this.#readField(key, field, type) : this.#run(hgetOp(key, field, type), conn);
+    return conn === undefined
+      ? this.#runner.readField(key, field, type)
+      : this.#runner.run(hgetOp(key, field, type), conn);
   }
 
   /**
@@ -232,7 +225,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     type?: K,
   ): Promise<Record<string, ValueOf<K>>>;
   hgetall(key: string, type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
-    return attempt(() => this.#run(hgetallOp(key, type), options?.conn));
+    return attempt(() => this.#runner.run(hgetallOp(key, type), options?.conn));
   }
 
   /** Deletes hash fields; how many existed. */
@@ -241,7 +234,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   hdel(key: string, ...args: (string | ConnOption)[]): Promise<number | undefined> {
     return attempt(() => {
       const { names, conn } = splitNames('hdel', args);
-      return this.#run(hdelOp(key, names), conn);
+      return this.#runner.run(hdelOp(key, names), conn);
     });
   }
 
@@ -297,7 +290,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     type?: TypeToken,
     options?: Partial<ConnOption>,
   ): Promise<unknown> {
-    return attempt(() => this.#run(lrangeOp(key, start, stop, type), options?.conn));
+    return attempt(() => this.#runner.run(lrangeOp(key, start, stop, type), options?.conn));
   }
 
   /** Removes and returns up to `count` (default 1) items from the head: always a list. */
@@ -313,7 +306,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     type?: K,
   ): Promise<ValueOf<K>[]>;
   lpop(key: string, count = 1, type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
-    return attempt(() => this.#run(popOp('lpop', key, count, type), options?.conn));
+    return attempt(() => this.#runner.run(popOp('lpop', key, count, type), options?.conn));
   }
 
   /** Removes and returns up to `count` (default 1) items from the tail: always a list. */
@@ -329,14 +322,14 @@ export class RedisCache extends Service<RedisCacheSettings> {
     type?: K,
   ): Promise<ValueOf<K>[]>;
   rpop(key: string, count = 1, type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
-    return attempt(() => this.#run(popOp('rpop', key, count, type), options?.conn));
+    return attempt(() => this.#runner.run(popOp('rpop', key, count, type), options?.conn));
   }
 
   /** The length of a list (0 when it does not exist). */
   llen(key: string, options: ConnOption): Promise<undefined>;
   llen(key: string): Promise<number>;
   llen(key: string, options?: Partial<ConnOption>): Promise<number | undefined> {
-    return this.#run(llenOp(key), options?.conn);
+    return this.#runner.run(llenOp(key), options?.conn);
   }
 
   /**
@@ -349,7 +342,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     loader: () => Promise<ValueOf<K>> | ValueOf<K>,
     options: GetOrSetOptions<K> = {},
   ): Promise<ValueOf<K>> {
-    const cached = await this.#readOne(key, options.type as K);
+    const cached = await this.#runner.readOne(key, options.type as K);
     if (cached !== null) return cached;
     const near = this.#near;
     if (near === undefined) return this.#getOrSet.load(key, loader, options);
@@ -360,64 +353,11 @@ export class RedisCache extends Service<RedisCacheSettings> {
     });
   }
 
-  /**
-   * Reads and decodes one value: every single-value read (`get`, the first look of `getOrSet`)
-   * goes through here — the place for an in-process near cache. (Queued and pipelined reads use
-   * `getOp` instead.)
-   */
-  #readOne<K extends TypeToken | undefined>(key: string, type: K): Promise<ValueOf<K> | null> {
-    const near = this.#near;
-    const bytes = near === undefined ? this.#client.getBuffer(key) : near.getValue(key);
-    return bytes.then((value) => decodeOrNull(value, type, key));
-  }
-
-  /** Reads and decodes one hash field: every `hget` goes through here (near-cache seam). */
-  #readField<K extends TypeToken | undefined>(
-    key: string,
-    field: string,
-    type: K,
-  ): Promise<ValueOf<K> | null> {
-    const near = this.#near;
-    const bytes = near === undefined ? this.#client.hgetBuffer(key, field) : near.getField(key, field);
-    return bytes.then((value) => decodeOrNull(value, type, key));
-  }
-
   #push(name: 'lpush' | 'rpush', key: string, args: readonly unknown[]): Promise<number | undefined> {
     return attempt(() => {
       const { items, type, conn } = splitItems(args);
-      return this.#run(pushOp(this.#ctx, name, key, items, type), conn);
+      return this.#runner.run(pushOp(this.#ctx, name, key, items, type), conn);
     });
-  }
-
-  /** Runs an op, or with `conn` queues it and resolves with `undefined`. */
-  #run<T>(op: CacheOp<T>, conn: RedisConn | undefined): Promise<T | undefined> {
-    if (conn === undefined) return this.#exec(op);
-    return attempt(() => {
-      for (const command of op.commands) queueCommand(conn, command);
-      return Promise.resolve(undefined);
-    });
-  }
-
-  /** Runs an op; with the near cache on, first drops the keys it writes (see {@link #send}). */
-  #exec<T>(op: CacheOp<T>): Promise<T> {
-    const near = this.#near;
-    if (near === undefined) return this.#send(op);
-    // Dropped before and again after the write: a read racing it cannot keep the old value.
-    const keys = writtenKeys(op.commands);
-    if (keys.length === 0) return this.#send(op);
-    near.invalidate(keys);
-    return this.#send(op).finally(() => {
-      near.invalidate(keys);
-    });
-  }
-
-  /** Sends an op: one command as is, several in pipelines (per node in a cluster). */
-  #send<T>(op: CacheOp<T>): Promise<T> {
-    const command = op.commands[0];
-    if (op.finishValue !== undefined && command !== undefined) {
-      return sendCommand(this.#client, command).then(op.finishValue);
-    }
-    return executeCommands(this.#client, op.commands).then((replies) => op.finish(replies));
   }
 
   get #client(): RedisClient {

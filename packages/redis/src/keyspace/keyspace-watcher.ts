@@ -2,12 +2,12 @@ import { EventEmitter } from 'node:events';
 import { createLogger, KeelError, type Logger } from '@keel/core';
 import { fetchValues, type FetchedValue, type KeyspaceValueKind } from './fetch-values.js';
 import type { KeyspaceConnection, KeyspaceEvent } from './keyspace-event.js';
-import {
-  KeyspaceEventSource,
-  type KeyspaceSourceNotices,
-  type KeyspaceSourceOptions,
-  type KeyspaceSourceStats,
-} from './keyspace-event-source.js';
+import { KeyspaceEventSource } from './keyspace-event-source.js';
+import type {
+  KeyspaceSourceNotices,
+  KeyspaceSourceOptions,
+  KeyspaceSourceStats,
+} from './keyspace-source-types.js';
 import { OrderedDispatcher } from './ordered-dispatcher.js';
 
 /** A delivered event with its value. */

@@ -1,3 +1,7 @@
+// Lock, LockKeys, AcquireOptions, LockedFunction: the public types of RedisLocksService.
+/** Keys as given to a method: one key or several. */
+export type LockKeys = string | readonly string[];
+
 /** A lock held in Redis, as returned by `RedisLocksService.acquire`. */
 export interface Lock {
   /** The locked keys (without duplicates), as given. */

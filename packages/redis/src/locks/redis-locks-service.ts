@@ -1,55 +1,36 @@
+// RedisLocksService: distributed locks in Redis with fencing tokens (the service and its public methods).
 import { randomUUID } from 'node:crypto';
 import { Service, dependency } from '@keel/core';
+import { groupBySlot } from '../cache/group-by-slot.js';
 import { defineLuaScripts, runLuaScript } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
-import { settlesWithin } from '../util/within.js';
 import { LockAbortedError } from './errors/lock-aborted-error.js';
-import { LockArgumentError } from './errors/lock-argument-error.js';
 import { LockExistsError } from './errors/lock-exists-error.js';
-import { LockKeysCrossSlotError } from './errors/lock-keys-cross-slot-error.js';
-import { LockLostError } from './errors/lock-lost-error.js';
 import { LockTimeoutError } from './errors/lock-timeout-error.js';
 import { LocksClosedError } from './errors/locks-closed-error.js';
-import { NotLockOwnerError } from './errors/not-lock-owner-error.js';
-import { fenceKeyOf } from './fence-key.js';
-import { keySlot } from '../cluster/key-slot.js';
-import type { AcquireOptions, Lock, LockedFunction } from './lock.js';
-import { LockKeeper } from './lock-keeper.js';
-import { acquireScript, lockScripts, mexistsScript, releaseScript, renewScript } from './lock-scripts.js';
-import { LockWaiter } from './lock-waiter.js';
-import { ReleaseNotifier, type ReleaseSnapshot } from './release-notifier.js';
+import type { AcquireOptions, Lock, LockedFunction, LockKeys } from './lock.js';
+import {
+  checkLockIdentifier,
+  checkLockKey,
+  checkLockKeys,
+  checkLockTimeout,
+  checkLockTtl,
+  isLock,
+  lockTargetOf,
+} from './lock-arguments.js';
+import { acquireRequestOf, attemptLock, lockOf } from './lock-attempt.js';
+import { releaseLock, renewLock } from './lock-owner-commands.js';
+import { lockScripts, mexistsScript } from './lock-scripts.js';
+import { LockWaits } from './lock-waits.js';
+import { LockedRuns } from './locked-runs.js';
+import { ReleaseNotifier } from './release-notifier.js';
 import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-settings.js';
 
 /** How long `close` waits for the releases of ended `withLock` calls, in ms. */
 const CLOSE_RELEASE_MS = 2000;
 
 const transportDependency = dependency(RedisTransportService, { setting: 'transport' });
-
-/**
- * One acquire attempt's outcome: `token` and `sentAt` (this process's `Date.now()` before the
- * script was sent) when acquired, else the 0-based `index` of the held key and its `pttl`. (One
- * object shape for both, so hot code stays monomorphic.)
- */
-interface Attempt {
-  readonly acquired: boolean;
-  readonly token: number;
-  readonly sentAt: number;
-  readonly index: number;
-  readonly pttl: number;
-}
-
-/** What one `acquire` call tries to lock. */
-interface AcquireRequest {
-  readonly keys: readonly string[];
-  /** The lock keys, then their fence-counter keys. */
-  readonly scriptKeys: readonly string[];
-  readonly identifier: string;
-  readonly ttl: number;
-}
-
-/** Keys as given to a method: one key or several. */
-export type LockKeys = string | readonly string[];
 
 /**
  * Distributed locks in Redis with fencing tokens.
@@ -73,10 +54,20 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   #cluster = false;
   #notifier: ReleaseNotifier | undefined;
   #closed = false;
-  readonly #waiters = new Set<LockWaiter>();
-  readonly #keepers = new Set<LockKeeper>();
-  /** Releases started by `withLock` that `close` waits for. */
-  readonly #releasing = new Set<Promise<unknown>>();
+  /** The notifier, if one was made (without making one). */
+  readonly #currentNotifier = (): ReleaseNotifier | undefined => this.#notifier;
+  readonly #waits = new LockWaits({
+    notifier: () => this.#notifierOf(),
+    release: (client, keys, owner) => this.#release(client, keys, owner),
+    retryMinMs: this.settings.retryMinMs,
+    retryMaxMs: this.settings.retryMaxMs,
+    logger: this.logger,
+  });
+  readonly #runs = new LockedRuns({
+    renew: (lock, ttl) => this.renew(lock.keys, lock.identifier, ttl),
+    release: (client, lock) => this.#release(client, lock.keys, lock.identifier),
+    logger: this.logger,
+  });
 
   /** The transport service this one uses. */
   get transport(): RedisTransportService {
@@ -99,26 +90,20 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
    */
   async acquire(keys: LockKeys, options: AcquireOptions = {}): Promise<Lock> {
     const client = this.#open();
-    const lockKeys = this.#keys(keys);
-    const identifier = options.identifier ?? `${this.app.id}:${randomUUID()}`;
-    if (typeof identifier !== 'string' || identifier === '') {
-      throw new LockArgumentError('A lock identifier must be a non-empty string', { identifier });
-    }
-    const ttl = this.#ttl(options.ttl);
-    const timeout = options.wait === false ? 0 : this.#timeout(options.timeout);
+    const lockKeys = checkLockKeys(keys, this.#cluster);
+    const identifier = checkLockIdentifier(options.identifier ?? `${this.app.id}:${randomUUID()}`);
+    const ttl = checkLockTtl(options.ttl, this.settings.defaultTtlMs);
+    const timeout =
+      options.wait === false ? 0 : checkLockTimeout(options.timeout, this.settings.waitTimeoutMs);
     const signal = options.signal;
     if (signal?.aborted === true) throw new LockAbortedError(lockKeys, signal.reason);
-    const scriptKeys =
-      lockKeys.length === 1
-        ? [lockKeys[0] ?? '', fenceKeyOf(lockKeys[0] ?? '')]
-        : [...lockKeys, ...lockKeys.map(fenceKeyOf)];
-    const request: AcquireRequest = { keys: lockKeys, scriptKeys, identifier, ttl };
+    const request = acquireRequestOf(lockKeys, identifier, ttl);
     const snapshot = options.wait === false ? undefined : this.#notifier?.snapshot(lockKeys);
-    const first = await this.#attempt(client, request);
+    const first = await attemptLock(client, request);
     if (first.acquired) return lockOf(request, first);
     if (options.wait === false) throw new LockExistsError(lockKeys, lockKeys[first.index] ?? '');
     if (timeout === 0) throw new LockTimeoutError(lockKeys, 0);
-    return this.#waitToAcquire(client, request, first, snapshot, timeout, signal);
+    return this.#waits.acquire(client, request, first, snapshot, timeout, signal);
   }
 
   /**
@@ -130,7 +115,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   release(keys: LockKeys, identifier: string): Promise<void>;
   async release(target: LockKeys | Lock, identifier?: string): Promise<void> {
     const client = this.#open();
-    const [keys, owner] = this.#target(target, identifier);
+    const [keys, owner] = lockTargetOf(target, identifier, this.#cluster);
     await this.#release(client, keys, owner);
   }
 
@@ -149,23 +134,22 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   ): Promise<number> {
     const client = this.#open();
     const isLockTarget = isLock(target);
-    const [keys, owner] = this.#target(
+    const [keys, owner] = lockTargetOf(
       target,
       isLockTarget ? undefined : typeof identifierOrTtl === 'string' ? identifierOrTtl : undefined,
+      this.#cluster,
     );
-    const ttl = this.#ttl(
+    const ttl = checkLockTtl(
       isLockTarget && typeof identifierOrTtl === 'number' ? identifierOrTtl : ttlArgument,
+      this.settings.defaultTtlMs,
     );
-    const sentAt = Date.now();
-    const notHeld = (await runLuaScript(client, renewScript, keys, [owner, ttl])) as number;
-    if (notHeld !== 0) throw new NotLockOwnerError(pick(keys, [notHeld]), owner, 'renew');
-    return sentAt + ttl;
+    return renewLock(client, keys, owner, ttl);
   }
 
   /** The identifier holding `key`, or `null` when it is not locked. */
   async owner(key: string): Promise<string | null> {
     const client = this.#open();
-    return client.get(this.#key(key));
+    return client.get(checkLockKey(key));
   }
 
   /** True when `identifier` holds `key`. */
@@ -176,7 +160,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   /** True when `key` is locked (by anyone). */
   async exists(key: string): Promise<boolean> {
     const client = this.#open();
-    return (await client.exists(this.#key(key))) === 1;
+    return (await client.exists(checkLockKey(key))) === 1;
   }
 
   /**
@@ -185,9 +169,8 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
    */
   async mExists(keys: Iterable<string>): Promise<Set<string>> {
     const client = this.#open();
-    const unique = [...new Set(keys)].map((key) => this.#key(key));
-    if (unique.length === 0) return new Set();
-    const groups = this.#cluster ? groupBySlot(unique) : [unique];
+    const unique = [...new Set(keys)].map(checkLockKey);
+    const groups = groupBySlot(unique, this.#cluster).map((group) => group.keys);
     const replies = await Promise.all(groups.map((group) => runLuaScript(client, mexistsScript, group, [])));
     const found = new Set<string>();
     groups.forEach((group, groupIndex) => {
@@ -207,28 +190,11 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
    */
   async wait(key: string, timeout?: number, signal?: AbortSignal): Promise<boolean> {
     const client = this.#open();
-    const lockKey = this.#key(key);
-    const timeoutMs = this.#timeout(timeout);
+    const lockKey = checkLockKey(key);
+    const timeoutMs = checkLockTimeout(timeout, this.settings.waitTimeoutMs);
     if (signal?.aborted === true) throw new LockAbortedError([lockKey], signal.reason);
-    let pttl = await client.pttl(lockKey);
-    if (pttl === -2) return true;
-    const waiter = this.#waiter(false, [lockKey], timeoutMs, signal);
-    const registration = this.#notifierOf().listen([lockKey], waiter);
-    try {
-      await waiter.race(registration.ready);
-      for (;;) {
-        waiter.beginAttempt();
-        pttl = await waiter.race(client.pttl(lockKey));
-        if (pttl === -2 || waiter.notifiedDuringAttempt) return true;
-        if (await waiter.sleep(this.#fallbackDelay(pttl))) return true;
-      }
-    } catch (error) {
-      if (error instanceof LockTimeoutError) return false;
-      throw error;
-    } finally {
-      registration.dispose();
-      this.#forget(waiter);
-    }
+    if ((await client.pttl(lockKey)) === -2) return true;
+    return this.#waits.untilFree(client, lockKey, timeoutMs, signal);
   }
 
   /**
@@ -242,47 +208,8 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   async withLock<T>(keys: LockKeys, fn: LockedFunction<T>, options: AcquireOptions = {}): Promise<T> {
     const client = this.#open();
     const lock = await this.acquire(keys, options);
-    const ttl = this.#ttl(options.ttl);
-    const keeper = new LockKeeper(
-      lock,
-      ttl,
-      (renewTtl) => this.renew(lock.keys, lock.identifier, renewTtl),
-      (error) => {
-        this.logger.warn({ keys: lock.keys, err: error }, 'lock renewal failed; retrying');
-      },
-    );
-    this.#keepers.add(keeper);
-    const signal = options.signal;
-    const onAbort = (): void => {
-      keeper.abortSignal(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted === true) onAbort();
-    keeper.start();
-    // A synchronous throw becomes a rejection; a rejection after a lost lock is ignored.
-    const run = (async () => fn(keeper.signal, lock))();
-    run.catch(() => undefined);
-    let failed = false;
-    try {
-      return await Promise.race([run, keeper.ended]);
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      keeper.stop();
-      signal?.removeEventListener('abort', onAbort);
-      this.#keepers.delete(keeper);
-      const lost = keeper.endError instanceof LockLostError;
-      const releasing = this.#releaseAfter(client, lock, lost || failed);
-      this.#releasing.add(releasing);
-      const forget = (): void => {
-        this.#releasing.delete(releasing);
-      };
-      // A lost lock rejects at once: its (best-effort, quiet) release may wait on a Redis that
-      // cannot be reached, e.g. a cluster client queueing commands until it reconnects.
-      if (lost) void releasing.finally(forget);
-      else await releasing.finally(forget);
-    }
+    const ttl = checkLockTtl(options.ttl, this.settings.defaultTtlMs);
+    return this.#runs.run(client, lock, ttl, fn, options.signal);
   }
 
   /**
@@ -293,11 +220,11 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   override async close(): Promise<void> {
     this.#closed = true;
     const error = new LocksClosedError(this.name);
-    for (const waiter of [...this.#waiters]) waiter.stop(error);
-    for (const keeper of [...this.#keepers]) keeper.end(error);
+    this.#waits.stopAll(error);
+    this.#runs.endAll(error);
     // Let the withLock calls ended above reach their release.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (!(await settlesWithin(Promise.allSettled([...this.#releasing]), CLOSE_RELEASE_MS))) {
+    if (!(await this.#runs.settled(CLOSE_RELEASE_MS))) {
       this.logger.warn(
         'lock releases did not finish while closing (Redis unreachable?); the locks expire at their ttl',
       );
@@ -307,138 +234,8 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     await notifier?.close();
   }
 
-  async #release(client: RedisClient, keys: readonly string[], owner: string): Promise<void> {
-    const missing = (await runLuaScript(client, releaseScript, keys, [
-      owner,
-      this.settings.channelPrefix,
-    ])) as number[] | null;
-    const notifier = this.#notifier;
-    if (notifier !== undefined) {
-      keys.forEach((key, index) => {
-        if (missing?.includes(index + 1) !== true) notifier.releasedLocally(key, owner);
-      });
-    }
-    if (missing !== null && missing.length > 0) {
-      throw new NotLockOwnerError(pick(keys, missing), owner, 'release');
-    }
-  }
-
-  /**
-   * Releases a `withLock` lock (also while closing); a lock found lost after `fn` succeeded
-   * becomes a `LockLostError`.
-   */
-  async #releaseAfter(client: RedisClient, lock: Lock, quiet: boolean): Promise<void> {
-    try {
-      await this.#release(client, lock.keys, lock.identifier);
-    } catch (error) {
-      if (error instanceof NotLockOwnerError) {
-        if (quiet) return;
-        throw new LockLostError(
-          lock.keys,
-          lock.identifier,
-          lock.token,
-          'it was not held any more at release',
-          error,
-        );
-      }
-      this.logger.warn({ keys: lock.keys, err: error }, 'lock release failed; the lock expires at its ttl');
-    }
-  }
-
-  async #waitToAcquire(
-    client: RedisClient,
-    request: AcquireRequest,
-    first: Attempt,
-    snapshot: ReleaseSnapshot | undefined,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Lock> {
-    const { keys } = request;
-    const notifier = this.#notifierOf();
-    const waiter = this.#waiter(true, keys, timeoutMs, signal);
-    const registration = notifier.listen(keys, waiter);
-    let result: Attempt = first;
-    try {
-      await waiter.race(registration.ready);
-      // Retry at once unless no release can have slipped by since the first attempt (its
-      // channels were already subscribed then, and nothing was delivered since).
-      if (snapshot !== undefined && notifier.unchangedSince(keys, snapshot)) {
-        await waiter.sleep(this.#fallbackDelay(first.pttl));
-      }
-      for (;;) {
-        const wokenBy = waiter.beginAttempt();
-        const pending = this.#attempt(client, request);
-        try {
-          result = await waiter.race(pending);
-        } catch (error) {
-          // The wait stopped while an attempt was in flight: give back a late success.
-          pending.then(
-            (late) => {
-              if (late.acquired) this.#releaseQuietly(client, request);
-            },
-            () => undefined,
-          );
-          throw error;
-        }
-        if (result.acquired) return lockOf(request, result);
-        if (waiter.notifiedDuringAttempt) continue;
-        // Woken for a key that is free now, but blocked by another key: let the next one try.
-        if (wokenBy !== undefined && keys[result.index] !== wokenBy) notifier.passOn(wokenBy, waiter);
-        await waiter.sleep(this.#fallbackDelay(result.pttl));
-      }
-    } finally {
-      registration.dispose(result.acquired ? undefined : waiter.unconsumedWake);
-      this.#forget(waiter);
-    }
-  }
-
-  #releaseQuietly(client: RedisClient, request: AcquireRequest): void {
-    this.#release(client, request.keys, request.identifier).catch((error: unknown) => {
-      this.logger.warn(
-        { keys: request.keys, err: error },
-        'could not release a lock acquired after its wait ended',
-      );
-    });
-  }
-
-  async #attempt(client: RedisClient, request: AcquireRequest): Promise<Attempt> {
-    const sentAt = Date.now();
-    const reply = (await runLuaScript(client, acquireScript, request.scriptKeys, [
-      request.identifier,
-      request.ttl,
-    ])) as number | [number, number];
-    return typeof reply === 'number'
-      ? { acquired: true, token: reply, sentAt, index: -1, pttl: -1 }
-      : { acquired: false, token: 0, sentAt, index: reply[0] - 1, pttl: reply[1] };
-  }
-
-  /** Fallback retry delay: random in [retryMinMs, retryMaxMs], or when the lock expires. */
-  #fallbackDelay(pttl: number): number {
-    const { retryMinMs, retryMaxMs } = this.settings;
-    const jitter = retryMinMs + Math.random() * Math.max(0, retryMaxMs - retryMinMs);
-    return Math.ceil(pttl >= 0 ? Math.min(jitter, pttl + 1) : jitter);
-  }
-
-  #waiter(
-    exclusive: boolean,
-    keys: readonly string[],
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): LockWaiter {
-    const waiter = new LockWaiter({
-      exclusive,
-      timeoutMs,
-      onTimeout: () => new LockTimeoutError(keys, timeoutMs),
-      signal,
-      onAbort: (reason) => new LockAbortedError(keys, reason),
-    });
-    this.#waiters.add(waiter);
-    return waiter;
-  }
-
-  #forget(waiter: LockWaiter): void {
-    waiter.dispose();
-    this.#waiters.delete(waiter);
+  #release(client: RedisClient, keys: readonly string[], owner: string): Promise<void> {
+    return releaseLock(client, keys, owner, this.settings.channelPrefix, this.#currentNotifier);
   }
 
   /** The client, after checking the service is open (set up lazily without `init`). */
@@ -464,85 +261,4 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     });
     return this.#notifier;
   }
-
-  /** Keys and owner from `release`/`renew` arguments. */
-  #target(target: LockKeys | Lock, identifier: string | undefined): [readonly string[], string] {
-    if (isLock(target)) return [target.keys, target.identifier];
-    if (typeof identifier !== 'string' || identifier === '') {
-      throw new LockArgumentError('A lock identifier must be a non-empty string', { identifier });
-    }
-    return [this.#keys(target), identifier];
-  }
-
-  /** Validated, de-duplicated keys; several keys must share a slot in a cluster. */
-  #keys(keys: LockKeys): readonly string[] {
-    if (typeof keys === 'string') return [this.#key(keys)];
-    const unique = [...new Set(keys)];
-    if (unique.length === 0) throw new LockArgumentError('A lock needs at least one key', { keys: unique });
-    for (const key of unique) this.#key(key);
-    if (this.#cluster && unique.length > 1) {
-      const slots = unique.map(keySlot);
-      if (slots.some((slot) => slot !== slots[0])) throw new LockKeysCrossSlotError(unique, slots);
-    }
-    return unique;
-  }
-
-  #key(key: string): string {
-    if (typeof key !== 'string' || key === '') {
-      throw new LockArgumentError('Lock keys must be non-empty strings', { key });
-    }
-    return key;
-  }
-
-  #ttl(ttl: number | undefined): number {
-    const value = ttl ?? this.settings.defaultTtlMs;
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new LockArgumentError(
-        `A lock ttl must be a positive integer number of ms, got ${String(value)}`,
-        {
-          ttl: value,
-        },
-      );
-    }
-    return value;
-  }
-
-  #timeout(timeout: number | undefined): number {
-    const value = timeout ?? this.settings.waitTimeoutMs;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new LockArgumentError(`A lock wait timeout must be a number of ms >= 0, got ${String(value)}`, {
-        timeout: value,
-      });
-    }
-    return value;
-  }
-}
-
-function isLock(target: LockKeys | Lock): target is Lock {
-  return typeof target === 'object' && !Array.isArray(target);
-}
-
-function lockOf(request: AcquireRequest, attempt: Attempt): Lock {
-  return {
-    keys: request.keys,
-    identifier: request.identifier,
-    token: attempt.token,
-    expiresAt: attempt.sentAt + request.ttl,
-  };
-}
-
-/** The keys at the 1-based `indexes`. */
-function pick(keys: readonly string[], indexes: readonly number[]): string[] {
-  return indexes.map((index) => keys[index - 1] ?? String(index));
-}
-
-function groupBySlot(keys: readonly string[]): string[][] {
-  const groups = new Map<number, string[]>();
-  for (const key of keys) {
-    const slot = keySlot(key);
-    const group = groups.get(slot);
-    if (group === undefined) groups.set(slot, [key]);
-    else group.push(key);
-  }
-  return [...groups.values()];
 }

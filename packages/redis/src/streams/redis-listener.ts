@@ -1,3 +1,4 @@
+// RedisListener: the service that consumes a topic stream with a consumer group and runs its messages as JSON-RPC.
 import { EventEmitter } from 'node:events';
 import {
   dependency,
@@ -5,7 +6,6 @@ import {
   KeelError,
   parseScope,
   type Scope,
-  Semaphore,
   Service,
   type ServiceContext,
   type ServiceHealth,
@@ -15,28 +15,24 @@ import { defineLuaScripts } from '../lua/lua-script.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
 import { settlesWithin } from '../util/within.js';
 import { AckBatcher } from './ack-batcher.js';
-import { Backoff } from './backoff.js';
 import { BatchRunner } from './batch-runner.js';
 import { BlockingReader } from './blocking-reader.js';
+import { ListenerLoops, type ListenerRunning } from './listener-loops.js';
 import { ListenerCounters, type RedisListenerEvents, type RedisListenerMetrics } from './listener-metrics.js';
 import { LocksPauseLock } from './locks-pause-lock.js';
-import type { RunnableEntry } from './message-runner.js';
 import { KeyPauseLock, pauseLockKey } from './pause-lock.js';
 import { PauseState } from './pause-state.js';
 import { redisListenerSettings, type RedisListenerSettings } from './redis-listener-settings.js';
 import { deadLetterScript } from './settle-batch.js';
-import { sleep } from './sleep.js';
 import { StreamGroup } from './stream-group.js';
 import { deadLetterKey, topicStreamKey } from './stream-keys.js';
-import { isNoGroupError, type StreamGroupInfo } from './stream-replies.js';
+import type { StreamGroupInfo } from './stream-replies.js';
 import { trimDelivered, trimDeliveredScript, trimToSize } from './trim-stream.js';
 
 const transportDep = dependency(RedisTransportService, { setting: 'transport' });
 const rpcDep = dependency(JSONRPCServer);
 const locksDep = dependency(RedisLocksService, { setting: 'locks', optional: true });
 
-/** How often the listener trims the stream and refreshes `pending`/`lag`, in ms. */
-const MAINTENANCE_INTERVAL_MS = 5_000;
 /** Extra time `close()` gives the read in progress beyond `maxWaitTimeMs`, in ms. */
 const CLOSE_READ_GRACE_MS = 1_000;
 /** Default time to live of the pause lock taken by {@link RedisListener.lock}, in ms. */
@@ -46,14 +42,6 @@ const DEFAULT_PAUSE_TTL_MS = 300_000;
 export interface PauseOptions {
   /** The lock expires after this many ms unless taken again (default 300 000). */
   readonly ttlMs?: number;
-}
-
-/** What the listener holds while it runs. */
-interface Running {
-  readonly group: StreamGroup;
-  readonly reader: BlockingReader;
-  readonly batches: BatchRunner;
-  readonly pause: PauseState;
 }
 
 /**
@@ -88,15 +76,10 @@ export class RedisListener extends Service<RedisListenerSettings> {
   readonly events: EventEmitter<RedisListenerEvents> = new EventEmitter<RedisListenerEvents>();
 
   readonly #counters = new ListenerCounters();
-  /** One slot per batch being processed (`maxParallelBatches`). */
-  readonly #slots: Semaphore;
-  readonly #readBackoff = new Backoff({ initialMs: 100, maxMs: 5_000 });
-  readonly #claimBackoff = new Backoff({ initialMs: 100, maxMs: 5_000 });
-  #running: Running | undefined;
+  readonly #loopRunner: ListenerLoops;
+  #running: ListenerRunning | undefined;
   #stop = new AbortController();
   #loops: Promise<void>[] = [];
-  /** Where the re-read of this consumer's own pending entries continues; undefined: read new ones. */
-  #ownPendingCursor: string | undefined = '0';
 
   constructor(context: ServiceContext<RedisListenerSettings>) {
     super(context);
@@ -106,7 +89,19 @@ export class RedisListener extends Service<RedisListenerSettings> {
     this.group = this.settings.groupId ?? this.app.name;
     this.consumer = this.settings.consumerId ?? this.app.id;
     this.scope = parseScope(this.settings.scope);
-    this.#slots = new Semaphore(this.settings.maxParallelBatches, Number.MAX_SAFE_INTEGER);
+    this.#loopRunner = new ListenerLoops({
+      settings: this.settings,
+      stream: this.stream,
+      counters: this.#counters,
+      logger: this.logger,
+      maintain: async () => {
+        await this.trim();
+        await this.refreshMetrics();
+      },
+      onGroupCreated: () => {
+        this.#logGroupCreated();
+      },
+    });
   }
 
   /** Counters and gauges; `pending` and `lag` as of the last {@link refreshMetrics}. */
@@ -154,16 +149,18 @@ export class RedisListener extends Service<RedisListenerSettings> {
       events: this.events,
       logger: this.logger,
       onUnacknowledged: () => {
-        this.#ownPendingCursor = '0'; // re-read them (unless another consumer claims them first)
+        this.#loopRunner.rereadOwnPending(); // re-read them (unless another consumer claims them first)
       },
     });
     const pause = new PauseState(lock, this.consumer, this.logger, () => reader.unblock());
     this.#running = { group, reader, batches, pause };
     this.#stop = new AbortController();
     await pause.refresh();
-    this.#loops = [this.#readLoop(), this.#maintenanceLoop(), pause.follow(this.#stop.signal)];
-    const claimAfter = this.settings.pendingMessagesTimeMs;
-    if (claimAfter !== null) this.#loops.push(this.#claimLoop(claimAfter));
+    this.#loops = this.#loopRunner.start(
+      this.#running,
+      this.#stop.signal,
+      this.settings.pendingMessagesTimeMs,
+    );
     this.logger.info(
       { stream: this.stream, group: this.group, consumer: this.consumer },
       `listening on ${this.stream}`,
@@ -247,152 +244,11 @@ export class RedisListener extends Service<RedisListenerSettings> {
     return result.removed;
   }
 
-  // --- loops -------------------------------------------------------------------------------
-
-  async #readLoop(): Promise<void> {
-    const { batches } = this.#require();
-    while (!this.#stopped()) {
-      if (!(await this.#waitWhilePaused())) break;
-      await this.#slots.acquire();
-      if (this.#stopped()) {
-        this.#slots.release();
-        break;
-      }
-      let entries: RunnableEntry[];
-      try {
-        entries = await this.#readBatch();
-        this.#readBackoff.reset();
-      } catch (error) {
-        this.#slots.release();
-        await this.#recover('read', error, this.#readBackoff);
-        continue;
-      }
-      if (entries.length > 0 && !(await this.#waitWhilePaused())) {
-        this.#slots.release();
-        break;
-      }
-      if (entries.length === 0) this.#slots.release();
-      else batches.start(entries, this.#releaseSlot);
-    }
-  }
-
-  /**
-   * Waits while the topic is paused; false when the listener stopped instead. Called before a
-   * read or claim, and again with the entries it returned: a pause that began while the command
-   * was in flight (a blocked read is not ended early in a cluster) holds them, pending for this
-   * consumer, until the resume — or, if the listener stops, for the next start or a claim.
-   */
-  async #waitWhilePaused(): Promise<boolean> {
-    const { pause } = this.#require();
-    while (pause.paused && !this.#stopped()) await pause.waitUntilResumed();
-    return !this.#stopped();
-  }
-
-  /** Reads new entries, or — after a start or an error — this consumer's own pending ones first. */
-  async #readBatch(): Promise<RunnableEntry[]> {
-    const { group, reader, batches } = this.#require();
-    const count = this.settings.maxBatchSize;
-    const cursor = this.#ownPendingCursor;
-    if (cursor === undefined) return group.readNew(reader.connection, count, this.settings.maxWaitTimeMs);
-    const { entries, next } = await group.readOwnPending(reader.connection, cursor, count);
-    this.#ownPendingCursor = next;
-    return group.withDeliveries(entries.filter((entry) => !batches.isRunning(entry.id)));
-  }
-
-  /** Every `pendingMessagesTimeMs`: claims idle pending entries of the group (`XAUTOCLAIM`, cursor kept) and runs them. */
-  async #claimLoop(minIdleMs: number): Promise<void> {
-    const { group, batches } = this.#require();
-    let cursor = '0-0';
-    while (!this.#stopped()) {
-      if (cursor === '0-0') await sleep(minIdleMs, this.#stop.signal);
-      if (!(await this.#waitWhilePaused())) break;
-      await this.#slots.acquire();
-      if (this.#stopped()) {
-        this.#slots.release();
-        break;
-      }
-      try {
-        const reply = await group.autoClaim(minIdleMs, cursor, this.settings.maxBatchSize);
-        this.#claimBackoff.reset();
-        cursor = reply.cursor;
-        if (reply.deletedIds.length > 0) {
-          // Redis 7 has removed them from the pending list itself; nothing is left to run.
-          this.logger.warn({ ids: reply.deletedIds }, 'pending entries no longer exist in the stream');
-        }
-        const claimed = reply.entries.filter((entry) => !batches.isRunning(entry.id));
-        this.#counters.claimed += claimed.length;
-        const entries = await group.withDeliveries(claimed);
-        if (entries.length > 0 && !(await this.#waitWhilePaused())) {
-          this.#slots.release();
-          break;
-        }
-        if (entries.length === 0) this.#slots.release();
-        else batches.start(entries, this.#releaseSlot);
-      } catch (error) {
-        this.#slots.release();
-        cursor = '0-0';
-        await this.#recover('claim', error, this.#claimBackoff);
-      }
-    }
-  }
-
-  /** Every 5 s: trims the stream and refreshes `pending` and `lag`. */
-  async #maintenanceLoop(): Promise<void> {
-    while (!this.#stopped()) {
-      await sleep(MAINTENANCE_INTERVAL_MS, this.#stop.signal);
-      if (this.#stopped()) break;
-      try {
-        await this.trim();
-        await this.refreshMetrics();
-      } catch (error) {
-        this.#counters.errors += 1;
-        this.logger.warn({ err: error }, 'stream maintenance (trim, metrics) failed');
-      }
-    }
-  }
-
-  // --- recovery ----------------------------------------------------------------------------
-
-  /** Counts and logs a loop error, waits the backoff, recreates the group when it is gone. */
-  async #recover(where: 'read' | 'claim', error: unknown, backoff: Backoff): Promise<void> {
-    this.#counters.errors += 1;
-    if (this.#stopped()) return;
-    const noGroup = isNoGroupError(error);
-    const delay = backoff.next();
-    this.logger.warn(
-      { err: error, stream: this.stream, attempt: backoff.attempts, retryInMs: delay },
-      noGroup ? `the stream or its group is gone (${where}); recreating it` : `stream ${where} failed`,
-    );
-    await sleep(delay, this.#stop.signal);
-    if (this.#stopped()) return;
-    if (noGroup) {
-      try {
-        if (await this.#require().group.ensure()) this.#logGroupCreated();
-      } catch (createError) {
-        this.#counters.errors += 1;
-        this.logger.warn({ err: createError }, 'recreating the consumer group failed');
-      }
-      this.#ownPendingCursor = undefined;
-    } else if (where === 'read') {
-      // Acks may have been lost with the connection: look at this consumer's own pending entries.
-      this.#ownPendingCursor = '0';
-    }
-  }
-
   #logGroupCreated(): void {
     this.logger.info({ stream: this.stream, group: this.group }, 'created the consumer group');
   }
 
-  readonly #releaseSlot = (): void => {
-    this.#slots.release();
-  };
-
-  /** Read through a method: `close()` may abort while a loop awaits. */
-  #stopped(): boolean {
-    return this.#stop.signal.aborted;
-  }
-
-  #require(): Running {
+  #require(): ListenerRunning {
     if (this.#running === undefined) {
       throw new KeelError('STREAM_LISTENER_NOT_STARTED', `RedisListener "${this.name}" is not started`, {
         details: { service: this.name },

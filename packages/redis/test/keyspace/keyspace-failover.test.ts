@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { captureLogger, describeBoth, waitUntil } from '../../../test-utils/src/index.js';
-import type { KeyspaceSourceNotices } from '../../src/keyspace/keyspace-event-source.js';
+import type { KeyspaceSourceNotices } from '../../src/keyspace/keyspace-source-types.js';
 import { KeyspaceWatcher } from '../../src/keyspace/keyspace-watcher.js';
 import { uniquePrefix } from './helpers.js';
 

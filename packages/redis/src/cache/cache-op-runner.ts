@@ -1,0 +1,87 @@
+// CacheOpRunner: sends the cache's ops to Redis (or queues them on a `conn`), through the near cache when it is on.
+import type { RedisClient } from '../transport/redis-client.js';
+import { attempt } from './attempt.js';
+import type { TypeToken } from './codec/type-token.js';
+import type { CacheOp } from './cache-op.js';
+import type { ValueOf } from './cache-types.js';
+import { executeCommands } from './execute-commands.js';
+import type { NearCache } from './near-cache/near-cache.js';
+import { writtenKeys } from './near-cache/written-keys.js';
+import { queueCommand, sendCommand, type RedisConn } from './redis-command.js';
+import { decodeOrNull } from './value-coding.js';
+
+/** What a {@link CacheOpRunner} sends through. */
+export interface CacheOpRunnerParts {
+  /** The transport's client. */
+  readonly client: () => RedisClient;
+  /** The near cache, while it is on. */
+  readonly near: () => NearCache | undefined;
+}
+
+/**
+ * How `RedisCache` runs its ops: single-value reads (through the near cache, when it is on),
+ * ops queued on a caller's `conn`, and ops sent at once (one command as is, several in
+ * pipelines per node), dropping the near-cache entries of the keys they write.
+ */
+export class CacheOpRunner {
+  readonly #parts: CacheOpRunnerParts;
+
+  constructor(parts: CacheOpRunnerParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * Reads and decodes one value: every single-value read (`get`, the first look of `getOrSet`)
+   * goes through here — the place for an in-process near cache. (Queued and pipelined reads use
+   * `getOp` instead.)
+   */
+  readOne<K extends TypeToken | undefined>(key: string, type: K): Promise<ValueOf<K> | null> {
+    const near = this.#parts.near();
+    const bytes = near === undefined ? this.#parts.client().getBuffer(key) : near.getValue(key);
+    return bytes.then((value) => decodeOrNull(value, type, key));
+  }
+
+  /** Reads and decodes one hash field: every `hget` goes through here (near-cache seam). */
+  readField<K extends TypeToken | undefined>(
+    key: string,
+    field: string,
+    type: K,
+  ): Promise<ValueOf<K> | null> {
+    const near = this.#parts.near();
+    const bytes =
+      near === undefined ? this.#parts.client().hgetBuffer(key, field) : near.getField(key, field);
+    return bytes.then((value) => decodeOrNull(value, type, key));
+  }
+
+  /** Runs an op, or with `conn` queues it and resolves with `undefined`. */
+  run<T>(op: CacheOp<T>, conn: RedisConn | undefined): Promise<T | undefined> {
+    if (conn === undefined) return this.#exec(op);
+    return attempt(() => {
+      for (const command of op.commands) queueCommand(conn, command);
+      return Promise.resolve(undefined);
+    });
+  }
+
+  /** Runs an op; with the near cache on, first drops the keys it writes (see {@link #send}). */
+  #exec<T>(op: CacheOp<T>): Promise<T> {
+    const near = this.#parts.near();
+    if (near === undefined) return this.#send(op);
+    // Dropped before and again after the write: a read racing it cannot keep the old value.
+    const keys = writtenKeys(op.commands);
+    if (keys.length === 0) return this.#send(op);
+    near.invalidate(keys);
+    return this.#send(op).finally(() => {
+      near.invalidate(keys);
+    });
+  }
+
+  /** Sends an op: one command as is, several in pipelines (per node in a cluster). */
+  #send<T>(op: CacheOp<T>): Promise<T> {
+    const command = op.commands[0];
+    const client = this.#parts.client();
+    if (op.finishValue !== undefined && command !== undefined) {
+      return sendCommand(client, command).then(op.finishValue);
+    }
+    return executeCommands(client, op.commands).then((replies) => op.finish(replies));
+  }
+}
