@@ -58,6 +58,7 @@ function quote(text: string): string {
 /** The `-s` URL and flags pointing at the target. */
 function connectionArgs(target: RedisTarget): string[] {
   if (target.mode === 'standalone') return ['-s', `redis://${target.server.host}:${target.server.port}`];
+  if (target.mode === 'sentinel') return ['-s', target.url()];
   const [seed] = target.cluster.seeds;
   return ['-s', `redis://${seed?.host ?? ''}:${seed?.port ?? 0}`, '--cluster'];
 }
@@ -65,7 +66,7 @@ function connectionArgs(target: RedisTarget): string[] {
 type Node = { readonly host: string; readonly port: number };
 
 async function mastersOf(target: RedisTarget): Promise<Node[]> {
-  return target.mode === 'standalone' ? [target.server] : target.cluster.masters();
+  return target.masters();
 }
 
 /** Ids of the clients of every master that hold pattern subscriptions (`psub` > 0 in `CLIENT LIST`). */
@@ -87,16 +88,30 @@ async function patternSubscribers(target: RedisTarget): Promise<Set<string>[]> {
  * master has a pattern subscriber it did not have before. (Counting subscriptions instead would
  * race with a watcher of an earlier test that is still going away.)
  */
-async function whenSubscribed<T>(target: RedisTarget, start: () => T): Promise<T> {
+async function whenSubscribed<T extends { result: Promise<unknown> } | { done: Promise<unknown> }>(
+  target: RedisTarget,
+  start: () => T,
+): Promise<T> {
   const before = await patternSubscribers(target);
   const started = start();
-  await waitUntil(
-    async () =>
-      (await patternSubscribers(target)).every((ids, index) =>
-        [...ids].some((id) => before[index]?.has(id) !== true),
-      ),
-    { what: 'the watcher to subscribe' },
-  );
+  const exited = 'result' in started ? started.result : started.done;
+  let subscribed = false;
+  await Promise.race([
+    waitUntil(
+      async () =>
+        (await patternSubscribers(target)).every((ids, index) =>
+          [...ids].some((id) => before[index]?.has(id) !== true),
+        ),
+      { what: 'the watcher to subscribe', timeout: 20_000 },
+    ).then(() => {
+      subscribed = true;
+    }),
+    // A watcher that exits before it subscribed fails the test at once, with its output.
+    exited.then((finished) => {
+      if (!subscribed)
+        throw new Error(`the watcher exited before it subscribed: ${JSON.stringify(finished)}`);
+    }),
+  ]);
   return started;
 }
 
@@ -115,15 +130,15 @@ describeBoth('keel watch / redis-watchdog', (target) => {
         `(node ${quote(WATCHDOG_BIN)} ${args}; echo "watchdog exit $?" >&2) | awk '{print $1" ### "$2}'`,
       ),
     );
-    // One server reports in write order; a cluster's masters are read side by side, so only the
-    // order per node is defined: 10 writes there, compared as a set.
-    await produce(target, prefix, target.mode === 'standalone' ? 15 : 10);
+    // One server (standalone, or the Sentinel primary) reports in write order; a cluster's masters
+    // are read side by side, so only the order per node is defined: 10 writes there, as a set.
+    await produce(target, prefix, target.mode === 'cluster' ? 10 : 15);
     const { code, stdout, stderr } = await run.done;
     expect(code).toBe(0);
     expect(stderr).toBe('watchdog exit 0\n');
     const lines = stdout.split('\n').filter(Boolean);
     const expected = Array.from({ length: 10 }, (_, i) => `${prefix}${i} ### value-${i}`);
-    if (target.mode === 'standalone') expect(lines).toEqual(expected);
+    if (target.mode !== 'cluster') expect(lines).toEqual(expected);
     else expect([...lines].sort()).toEqual([...expected].sort());
   });
 });

@@ -9,15 +9,22 @@ import {
 } from './keel-redis.js';
 import { startCluster, type RedisClusterHandle } from './start-cluster.js';
 import { startRedis } from './start-redis.js';
+import type { NodeAddress } from './sentinel-admin.js';
+import { startSentinel, type RedisSentinelHandle } from './start-sentinel.js';
 import { testAppContext } from './test-app-context.js';
 
 /** Which kind of Redis a {@link RedisTarget} is. */
-export type RedisMode = 'standalone' | 'cluster';
+export type RedisMode = 'standalone' | 'cluster' | 'sentinel';
+
+/** Every mode, the default of {@link describeBoth}. */
+export const REDIS_MODES: readonly RedisMode[] = ['standalone', 'cluster', 'sentinel'];
 
 /** Servers a {@link describeBoth} block runs against. */
 export interface RedisTargetOptions {
-  /** Password of the default user. */
+  /** Password of the default user (of the data nodes, in sentinel mode). */
   readonly password?: string;
+  /** Sentinel mode: the password the sentinel processes require. */
+  readonly sentinelPassword?: string;
   /** ACL users (`alice on >pw ~* +@all`). */
   readonly users?: readonly string[];
   /** Extra `redis-server` arguments. */
@@ -32,10 +39,26 @@ export interface RedisTarget {
   readonly mode: RedisMode;
   /** The standalone server (throws in cluster mode). */
   readonly server: RedisServerHandle;
-  /** The cluster (throws in standalone mode). */
+  /** The cluster (throws in the other modes). */
   readonly cluster: RedisClusterHandle;
+  /** The Sentinel topology (throws in the other modes). */
+  readonly sentinel: RedisSentinelHandle;
   /** The password the servers require, if any. */
   readonly password: string | undefined;
+  /**
+   * The address a transport connects to first: the server, the first cluster seed, or the first
+   * sentinel.
+   */
+  readonly seed: NodeAddress;
+  /**
+   * A url for the transport's `url` setting: `redis://[user:password@]host:port` (the server,
+   * or a cluster seed), or `redis+sentinel://[user:password@]sentinel,…/<name>`.
+   */
+  url(credentials?: { readonly username?: string; readonly password?: string }): string;
+  /** Every running data node (standalone: the server; Sentinel: the primary and its replicas). */
+  nodes(): Promise<NodeAddress[]>;
+  /** The masters now: the server, every cluster master, or the Sentinel primary. */
+  masters(): Promise<NodeAddress[]>;
   /** Complete RedisTransportService settings pointing at the target, with `overrides`. */
   transportSettings(overrides?: Partial<RedisTransportSettings>): RedisTransportSettings;
   /** A raw ioredis client (Redis or Cluster) for assertions; closed after the block. */
@@ -49,7 +72,7 @@ export interface RedisTarget {
   flush(): Promise<void>;
 }
 
-type Started = RedisServerHandle | RedisClusterHandle;
+type Started = RedisServerHandle | RedisClusterHandle | RedisSentinelHandle;
 
 /** Servers shared by every block of one test file (vitest gives each file its own modules). */
 const shared = new Map<string, Promise<Started>>();
@@ -59,10 +82,21 @@ function acquire(mode: RedisMode, options: RedisTargetOptions): Promise<Started>
   const key = `${mode}:${JSON.stringify(options)}`;
   let entry = shared.get(key);
   if (entry === undefined) {
-    entry = mode === 'standalone' ? startRedis(options) : startCluster(options);
+    entry =
+      mode === 'standalone'
+        ? startRedis(serverOptions(options))
+        : mode === 'cluster'
+          ? startCluster(serverOptions(options))
+          : startSentinel(options);
     shared.set(key, entry);
   }
   return entry;
+}
+
+/** The options of a standalone server or cluster node (no sentinel settings). */
+function serverOptions(options: RedisTargetOptions): Omit<RedisTargetOptions, 'sentinelPassword'> {
+  const { sentinelPassword: _, ...rest } = options;
+  return rest;
 }
 
 async function releaseAll(): Promise<void> {
@@ -80,10 +114,15 @@ async function releaseAll(): Promise<void> {
 }
 
 /**
- * Runs `body` twice: in `describe('<title> [standalone]')` against a throwaway redis-server,
- * and in `describe('<title> [cluster]')` against a throwaway 3-master/3-replica cluster. The
+ * Runs `body` once per Redis deployment shape: in `describe('<title> [standalone]')` against a
+ * throwaway redis-server, in `describe('<title> [cluster]')` against a throwaway
+ * 3-master/3-replica cluster, and in `describe('<title> [sentinel]')` against a primary with two
+ * replicas behind three sentinels (`startSentinel`). `modes` picks some of them (default: all
+ * three, {@link REDIS_MODES}; the name stays `describeBoth` from when there were two). The
  * servers start lazily in `beforeAll` and are shared by every block of the test file with the
- * same options; they stop after the file. Call it at the top level of a test file.
+ * same options; they stop after the file. Call it at the top level of a test file. A test that
+ * kills or fails over a shared topology restores it (`target.sentinel.restore()`) or uses one of
+ * its own (`startSentinel()`).
  *
  * ```ts
  * describeBoth('cache', (target) => {
@@ -99,14 +138,14 @@ export function describeBoth(
   body: (target: RedisTarget) => void,
   options: RedisTargetOptions & { readonly modes?: readonly RedisMode[] } = {},
 ): void {
-  const { modes = ['standalone', 'cluster'], ...serverOptions } = options;
+  const { modes = REDIS_MODES, ...targetOptions } = options;
   if (!teardownRegistered) {
     teardownRegistered = true;
     afterAll(releaseAll);
   }
   for (const mode of modes) {
     describe(`${title} [${mode}]`, () => {
-      const target = new Target(mode, serverOptions);
+      const target = new Target(mode, targetOptions);
       beforeAll(async () => {
         await target.start();
       });
@@ -148,11 +187,61 @@ class Target implements RedisTarget {
     return this.#require() as RedisClusterHandle;
   }
 
+  get sentinel(): RedisSentinelHandle {
+    if (this.mode !== 'sentinel') throw new Error('target.sentinel is only available in sentinel mode');
+    return this.#require() as RedisSentinelHandle;
+  }
+
+  get seed(): NodeAddress {
+    const [first] =
+      this.mode === 'standalone'
+        ? [this.server]
+        : this.mode === 'cluster'
+          ? this.cluster.seeds
+          : this.sentinel.sentinelAddresses;
+    if (first === undefined) throw new Error('The Redis target has no address');
+    return { host: first.host, port: first.port };
+  }
+
+  url(credentials: { readonly username?: string; readonly password?: string } = {}): string {
+    const { username = '', password } = credentials;
+    const userinfo =
+      username === '' && password === undefined
+        ? ''
+        : `${encodeURIComponent(username)}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@`;
+    if (this.mode !== 'sentinel') return `redis://${userinfo}${this.seed.host}:${this.seed.port}`;
+    const sentinels = this.sentinel.sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',');
+    return `redis+sentinel://${userinfo}${sentinels}/${encodeURIComponent(this.sentinel.name)}`;
+  }
+
+  async nodes(): Promise<NodeAddress[]> {
+    if (this.mode === 'standalone') return [this.server];
+    if (this.mode === 'cluster') return this.cluster.nodes.filter((node) => node.server.running);
+    return [await this.sentinel.primary(), ...(await this.sentinel.replicas())];
+  }
+
+  async masters(): Promise<NodeAddress[]> {
+    if (this.mode === 'standalone') return [this.server];
+    if (this.mode === 'cluster') return this.cluster.masters();
+    return [await this.sentinel.primary()];
+  }
+
   transportSettings(overrides: Partial<RedisTransportSettings> = {}): RedisTransportSettings {
     const password = this.password === undefined ? {} : { password: this.password };
     if (this.mode === 'standalone') {
       const { host, port } = this.server;
       return { ...redisTransportSettings.defaults, host, port, ...password, ...overrides };
+    }
+    if (this.mode === 'sentinel') {
+      const { sentinelPassword } = this.#options;
+      return {
+        ...redisTransportSettings.defaults,
+        sentinels: this.sentinel.sentinelAddresses.map(({ host, port }) => ({ host, port })),
+        sentinelName: this.sentinel.name,
+        ...password,
+        ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+        ...overrides,
+      };
     }
     const seeds = this.cluster.seeds.map(({ host, port }) => ({ host, port }));
     const [first] = seeds;
@@ -169,13 +258,24 @@ class Target implements RedisTarget {
   client(): RedisClient {
     if (this.#client !== undefined) return this.#client;
     const password = this.password === undefined ? {} : { password: this.password };
+    const { sentinelPassword } = this.#options;
     this.#client =
       this.mode === 'standalone'
         ? new Redis({ host: this.server.host, port: this.server.port, protocol: 2, ...password })
-        : new Cluster(
-            this.cluster.seeds.map(({ host, port }) => ({ host, port })),
-            { redisOptions: { protocol: 2, ...password } },
-          );
+        : this.mode === 'cluster'
+          ? new Cluster(
+              this.cluster.seeds.map(({ host, port }) => ({ host, port })),
+              { redisOptions: { protocol: 2, ...password } },
+            )
+          : new Redis({
+              sentinels: this.sentinel.sentinelAddresses.map(({ host, port }) => ({ host, port })),
+              name: this.sentinel.name,
+              failoverDetector: true,
+              protocol: 2,
+              ...password,
+              ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+            });
+    this.#client.on('error', () => undefined); // reconnects by itself (a test may kill a server)
     return this.#client;
   }
 
@@ -193,11 +293,9 @@ class Target implements RedisTarget {
   }
 
   async flush(): Promise<void> {
-    if (this.mode === 'standalone') {
-      await this.client().flushall();
-    } else {
-      await this.cluster.flushAll();
-    }
+    if (this.mode === 'standalone') await this.client().flushall();
+    else if (this.mode === 'cluster') await this.cluster.flushAll();
+    else await this.sentinel.flushAll();
   }
 
   async dispose(): Promise<void> {

@@ -6,3 +6,5 @@ export * from './test-app-context.js';
 export * from './wait-until.js';
 export * from './start-test-app.js';
 export * from './capture-logger.js';
+export * from './start-sentinel.js';
+export * from './sentinel-admin.js';

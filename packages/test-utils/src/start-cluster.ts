@@ -1,5 +1,6 @@
 import { clusterNodesOf, parseInfo, withNode, type ClusterNodeView } from './cluster-admin.js';
-import { startRedisServer, type RedisServerHandle, type RedisServerOptions } from './keel-redis.js';
+import type { RedisServerHandle, RedisServerOptions } from './keel-redis.js';
+import { startServers } from './start-servers.js';
 import { waitUntil } from './wait-until.js';
 
 /** Options of {@link startCluster}. */
@@ -79,14 +80,9 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
     ...(options.users === undefined ? {} : { users: options.users }),
     ...(options.args === undefined ? {} : { args: options.args }),
   };
-  const started = await Promise.allSettled(
-    Array.from({ length: total }, () => startRedisServer(serverOptions)),
-  );
-  const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const servers = await startServers(Array.from({ length: total }, () => serverOptions));
   const handle = new TestCluster(servers, options.password);
   try {
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
     await handle.form(masterCount, replicasPerMaster, options.timeout ?? 60_000);
   } catch (error) {
     await handle.stop();

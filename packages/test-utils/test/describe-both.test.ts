@@ -43,6 +43,31 @@ describeBoth(
   { modes: ['standalone'] },
 );
 
+describeBoth(
+  'describeBoth in sentinel mode',
+  (target) => {
+    it('exposes the topology, its addresses and a transport through the sentinels', async () => {
+      expect(target.mode).toBe('sentinel');
+      expect(() => target.server).toThrow(/only available in standalone mode/);
+      expect(() => target.cluster).toThrow(/only available in cluster mode/);
+      const primary = await target.sentinel.primary();
+      expect(target.seed).toEqual(target.sentinel.sentinelAddresses[0]);
+      expect(target.url()).toBe(
+        `redis+sentinel://${target.sentinel.sentinelAddresses.map(({ host, port }) => `${host}:${port}`).join(',')}/keel`,
+      );
+      expect(await target.masters()).toEqual([primary]);
+      expect(await target.nodes()).toHaveLength(3);
+      expect(target.transportSettings()).toMatchObject({ sentinelName: 'keel', cluster: false });
+      const transport = await target.transport();
+      await transport.client.set('k', 'v');
+      expect(await target.client().get('k')).toBe('v');
+      await target.flush();
+      expect(await target.client().get('k')).toBeNull();
+    });
+  },
+  { modes: ['sentinel'] },
+);
+
 describe('testAppContext', () => {
   it('has kaiju-style namespaces and no services', () => {
     const app = testAppContext({ name: 'orders', env: 'prod' });

@@ -3,6 +3,7 @@ import { dependency, Service } from '@keel/core';
 import { defineLuaScripts } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import type { Decoded, TypeToken } from './codec/type-token.js';
 import { attempt } from './attempt.js';
 import type { OpContext } from './cache-op.js';
@@ -64,6 +65,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   }
 
   override async init(): Promise<void> {
+    requireWritableTransport(this.transport, `RedisCache "${this.name}"`);
     defineLuaScripts(this.transport.client, cacheScripts);
     if (this.settings.nearCache ?? this.transport.tracking) {
       const limits = { maxKeys: this.settings.nearCacheMaxKeys, maxBytes: this.settings.nearCacheMaxBytes };

@@ -6,7 +6,10 @@ export interface RedisServerOptions {
   readonly port?: number;
   /** Address to bind and to connect to (default `127.0.0.1`). */
   readonly host?: string;
-  /** Password of the `default` user (`requirepass`; also `masterauth` in cluster mode). */
+  /**
+   * Password of the `default` user (`requirepass`; also `masterauth`, so that the server can
+   * replicate from a peer with the same password: a cluster node or a Sentinel replica).
+   */
   readonly password?: string;
   /**
    * ACL users, one rule line each, e.g. `alice on >pw ~* +@all` (a leading `user ` is
@@ -35,9 +38,7 @@ export function redisConfigFile(options: RedisServerOptions): string {
   const lines: string[] = [];
   if (options.password !== undefined) {
     lines.push(`requirepass ${quoteConfigValue(options.password)}`);
-    if (options.cluster !== undefined && options.cluster !== false) {
-      lines.push(`masterauth ${quoteConfigValue(options.password)}`);
-    }
+    lines.push(`masterauth ${quoteConfigValue(options.password)}`);
   }
   for (const rule of options.users ?? []) {
     const trimmed = rule.trim();

@@ -7,6 +7,7 @@ import { parseEventClasses } from '../keyspace/keyspace-flags.js';
 import { fenceKeyOf } from '../locks/fence-key.js';
 import { RedisLocksService } from '../locks/redis-locks-service.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import { FallbackBuffer } from './fallback-buffer.js';
 import { ForwardPump, type ForwardStats } from './forward-pump.js';
 import { ForwarderSinkMissingError } from './forwarder-errors.js';
@@ -85,6 +86,7 @@ export class KeyspaceForwarder extends Service<KeyspaceForwarderSettings> {
   override init(): Promise<void> {
     const { settings } = this;
     parseEventClasses(settings.events); // fails early on bad flags
+    requireWritableTransport(this.use(transport), `KeyspaceForwarder "${this.name}"`);
     if (settings.sink !== 'stream') this.#provider();
     const keys = this.#resolveKeys();
     this.#keys = keys;

@@ -9,6 +9,7 @@ import type { NotifyFlagsConfigurator } from './notify-flags-configurator.js';
 import { rangesOverlap } from './slot-ranges.js';
 import type { TrackedNode, TrackedNodes } from './tracked-nodes.js';
 import { within } from '../util/within.js';
+import { handoverGap } from './keyspace-gap.js';
 
 /** Bound on one `CLUSTER NODES` call, in ms. */
 const VIEW_TIMEOUT_MS = 1000;
@@ -270,6 +271,7 @@ export class ClusterTopologyFollower {
           to: info.address,
           outcome: 'immediate',
         });
+        reporter.gap(handoverGap(predecessor.node, node, Date.now()));
       }
       return;
     }

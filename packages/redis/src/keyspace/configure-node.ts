@@ -17,6 +17,7 @@ export async function configureNodeAt(
   const client = template.duplicate({
     host,
     port,
+    sentinels: undefined, // this very node, even when the template finds its server through Sentinel
     lazyConnect: true,
     readOnly: false,
     retryStrategy: () => null,

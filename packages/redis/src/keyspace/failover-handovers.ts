@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { toError } from '@keel/core';
 import { FENCE_PREFIX } from './keyspace-channels.js';
 import type { KeyspaceEvent } from './keyspace-event.js';
+import { handoverGap } from './keyspace-gap.js';
 import type { KeyspaceSourceReporter } from './keyspace-source-reporter.js';
 import { hashTagForRanges, type SlotRange } from './slot-ranges.js';
 import type { TrackedNode, TrackedNodes } from './tracked-nodes.js';
@@ -16,6 +17,8 @@ interface Handover {
   readonly seq: number;
   readonly from: TrackedNode;
   readonly to: TrackedNode;
+  /** `Date.now()` when it began. */
+  readonly startedAt: number;
   fromFenced: boolean;
   toFenced: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -56,6 +59,7 @@ export class FailoverHandovers {
       seq: ++this.#seq,
       from,
       to,
+      startedAt: Date.now(),
       fromFenced: false,
       toFenced: false,
       timer: undefined,
@@ -127,6 +131,8 @@ export class FailoverHandovers {
       );
     }
     if (handover.to.state !== 'active') nodes.release(handover.to, this.#parts.report);
+    if (outcome === 'timeout')
+      reporter.gap(handoverGap(handover.from.node, handover.to.node, handover.startedAt));
     reporter.stats.handovers++;
     reporter.notify('handover', { from: handover.from.node.address, to: handover.to.node.address, outcome });
     await nodes.remove(handover.from, 'handover');

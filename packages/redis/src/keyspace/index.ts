@@ -6,6 +6,7 @@ export * from './keyspace-event.js';
 export * from './keyspace-event-source.js';
 export * from './keyspace-flags.js';
 export * from './keyspace-source-types.js';
+export type { KeyspaceGap } from './keyspace-gap.js';
 export * from './keyspace-watcher.js';
 export * from './notify-config.js';
 export * from './ordered-dispatcher.js';

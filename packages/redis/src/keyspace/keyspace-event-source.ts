@@ -17,6 +17,7 @@ import type {
 } from './keyspace-source-types.js';
 import { NotifyFlagsConfigurator } from './notify-flags-configurator.js';
 import { TrackedNodes } from './tracked-nodes.js';
+import { isSentinelClient } from '../transport/server-address.js';
 
 function defaultLogger(): Logger {
   return createLogger({ level: 'warn', destination: process.stderr, base: { component: 'keyspace' } });
@@ -45,6 +46,7 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
     handovers: 0,
     disconnects: 0,
     resubscribes: 0,
+    gaps: 0,
   };
   readonly #client: Redis | Cluster;
   readonly #onEvent: (event: KeyspaceEvent) => void;
@@ -121,6 +123,9 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
         this.stats.resubscribes++;
         reporter.logger.info({ node: node.address }, 'keyspace subscriber reconnected and subscribed again');
         this.emit('resubscribed', { node: node.address });
+        void this.#flags.afterReconnect(node).then((gap) => {
+          if (!this.#stopped) reporter.gap(gap);
+        });
       },
       resubscribeFailed: (node, error) => {
         reporter.warn(toError(error), { node: node.address }, 'subscribing again after a reconnect failed');
@@ -212,6 +217,7 @@ export class KeyspaceEventSource extends EventEmitter<KeyspaceSourceNotices> {
     const node = await this.#openNode(client, host, port, undefined);
     try {
       await this.#flags.ensure(node);
+      if (isSentinelClient(client)) await this.#flags.configureReplicasOf(node);
     } catch (error) {
       await node.close();
       throw error;

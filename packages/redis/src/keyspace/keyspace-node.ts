@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { closeClient } from '../transport/close-client.js';
+import { isSentinelClient, serverAddressOf } from '../transport/server-address.js';
 
 /** Bound on `QUIT` when a node is closed, in ms. */
 const QUIT_TIMEOUT_MS = 1000;
@@ -41,16 +42,29 @@ export interface KeyspaceNodeOptions {
   readonly handlers: KeyspaceNodeHandlers;
 }
 
+/** When and where a node's subscriber was last lost (see {@link KeyspaceNode.lastDown}). */
+export interface NodeDown {
+  /** `Date.now()` when the subscriber connection closed. */
+  readonly at: number;
+  /** The node's address then. */
+  readonly address: string;
+}
+
 /**
  * One Redis node a keyspace source listens to: a subscriber connection (`PSUBSCRIBE` on the
  * channel patterns, subscribed again by itself after every reconnect) and a command connection
  * (config, fences, value fetches), both reconnecting until {@link close}.
+ *
+ * Made from a Sentinel client, both connections go to whatever server the sentinels name (the
+ * primary, or a replica), on every reconnect: {@link address} is then the server the subscriber
+ * is connected to, and changes after a failover.
  */
 export class KeyspaceNode {
   readonly host: string;
   readonly port: number;
-  /** `host:port`. */
-  readonly address: string;
+  #address: string;
+  readonly #sentinel: boolean;
+  #lastDown: NodeDown | undefined;
   /** Cluster node id, when known. */
   id: string | undefined;
   /** The subscriber connection. */
@@ -68,7 +82,8 @@ export class KeyspaceNode {
   constructor(options: KeyspaceNodeOptions) {
     this.host = options.host;
     this.port = options.port;
-    this.address = `${options.host}:${options.port}`;
+    this.#address = `${options.host}:${options.port}`;
+    this.#sentinel = isSentinelClient(options.template);
     this.id = options.id;
     this.#patterns = options.channelPatterns;
     this.#handlers = options.handlers;
@@ -96,11 +111,23 @@ export class KeyspaceNode {
     this.subscriber.on('close', () => {
       if (!this.#subscribed || this.#closed || this.#down) return;
       this.#down = true;
+      this.#lastDown = { at: Date.now(), address: this.#address };
       this.#handlers.down(this, this.#lastError);
     });
     this.subscriber.on('ready', () => {
+      this.#learnAddress();
       if (this.#down && !this.#closed) void this.#resubscribe();
     });
+  }
+
+  /** `host:port` of the server listened to. */
+  get address(): string {
+    return this.#address;
+  }
+
+  /** When the subscriber was last lost, and the address it had then (undefined: never). */
+  get lastDown(): NodeDown | undefined {
+    return this.#lastDown;
   }
 
   /** True while the subscriber is connected and subscribed. */
@@ -117,6 +144,7 @@ export class KeyspaceNode {
   async open(): Promise<void> {
     try {
       await Promise.all([this.subscriber.connect(), this.commands.connect()]);
+      this.#learnAddress();
       await this.subscriber.psubscribe(...this.#patterns);
       this.#subscribed = true;
       if (this.#paused) this.#applyPause();
@@ -145,6 +173,13 @@ export class KeyspaceNode {
     socketOf(this.subscriber)?.resume();
     this.subscriber.disconnect();
     await closeClient(this.commands, QUIT_TIMEOUT_MS);
+  }
+
+  /** With Sentinel: the address is the server the subscriber reached. */
+  #learnAddress(): void {
+    if (!this.#sentinel) return;
+    const address = serverAddressOf(this.subscriber);
+    if (address !== undefined) this.#address = address;
   }
 
   #applyPause(): void {

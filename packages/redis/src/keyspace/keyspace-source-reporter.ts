@@ -1,5 +1,6 @@
 // KeyspaceSourceReporter: how the parts of a keyspace source log, count and emit their notices.
 import type { Logger } from '@keel/core';
+import type { KeyspaceGap } from './keyspace-gap.js';
 import type { KeyspaceSourceNotices, KeyspaceSourceStats } from './keyspace-source-types.js';
 
 /** Where notices are emitted (the source, an EventEmitter). */
@@ -22,6 +23,13 @@ export class KeyspaceSourceReporter {
   /** Emits a notice of the source. */
   notify<K extends keyof KeyspaceSourceNotices>(name: K, ...args: KeyspaceSourceNotices[K]): void {
     this.#emitter.emit(name, ...args);
+  }
+
+  /** Counts, logs and emits a `gap` notice. */
+  gap(gap: KeyspaceGap): void {
+    this.stats.gaps++;
+    this.logger.warn({ ...gap }, `keyspace events may have been missed (${gap.reason})`);
+    this.notify('gap', gap);
   }
 
   /** Logs a problem the source recovers from and emits it as `warning`. */

@@ -1,6 +1,7 @@
 // The options, notices and counters of a KeyspaceEventSource.
 import type { Logger } from '@keel/core';
 import type { ConfigureMode, NotifyFlagsResult } from './notify-config.js';
+import type { KeyspaceGap } from './keyspace-gap.js';
 
 /** Options of a {@link KeyspaceEventSource}. */
 export interface KeyspaceSourceOptions {
@@ -46,6 +47,8 @@ export interface KeyspaceSourceNotices {
   disconnected: [{ node: string; error: Error | undefined }];
   /** A node's subscriber connection is back and subscribed again. */
   resubscribed: [{ node: string }];
+  /** Events may have been missed (a lost subscriber, a failover); they flow again (see {@link KeyspaceGap}). */
+  gap: [KeyspaceGap];
   /** A node is now listened to. */
   nodeAdded: [{ node: string }];
   /** A node is no longer listened to (`reason`: `replica`, `failed`, `gone`, `handover`, `stopped`). */
@@ -67,4 +70,6 @@ export interface KeyspaceSourceStats {
   handovers: number;
   disconnects: number;
   resubscribes: number;
+  /** `gap` notices. */
+  gaps: number;
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createLogger, KeelError, type Logger } from '@keel/core';
 import { fetchValues, type FetchedValue, type KeyspaceValueKind } from './fetch-values.js';
 import type { KeyspaceConnection, KeyspaceEvent } from './keyspace-event.js';
+import type { KeyspaceGap } from './keyspace-gap.js';
 import { KeyspaceEventSource } from './keyspace-event-source.js';
 import type {
   KeyspaceSourceNotices,
@@ -58,6 +59,11 @@ export interface KeyspaceWatcherOptions extends KeyspaceSourceOptions {
   readonly maxPending?: number;
   /** Callbacks to start with (more can be added with {@link KeyspaceWatcher.addCallback}). */
   readonly callbacks?: readonly KeyspaceCallback[];
+  /**
+   * Called when events may have been missed (a lost subscriber connection, a Sentinel or
+   * cluster failover), once they are received again; also the watcher's `gap` notice.
+   */
+  readonly onGap?: ((gap: KeyspaceGap) => void) | undefined;
 }
 
 /** Counters of a {@link KeyspaceWatcher}. */
@@ -84,6 +90,7 @@ export interface KeyspaceWatcherNotices extends KeyspaceSourceNotices {
 const FORWARDED: readonly (keyof KeyspaceSourceNotices)[] = [
   'disconnected',
   'resubscribed',
+  'gap',
   'nodeAdded',
   'nodeRemoved',
   'handover',
@@ -158,6 +165,8 @@ export class KeyspaceWatcher extends EventEmitter<KeyspaceWatcherNotices> {
         (this.emit as (name: string, ...rest: unknown[]) => boolean)(notice, ...args);
       });
     }
+    const { onGap } = options;
+    if (onGap !== undefined) this.on('gap', onGap);
     this.#callbacks = [...(options.callbacks ?? [])];
     this.#fetch = (options.fetchValue ?? 'get') === 'get';
     this.#count = options.count;

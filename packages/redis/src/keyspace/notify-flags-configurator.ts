@@ -3,6 +3,8 @@ import { toError } from '@keel/core';
 import type { Redis } from 'ioredis';
 import type { ClusterNodeInfo } from './cluster-view.js';
 import { configureNodeAt } from './configure-node.js';
+import { configureReplicas } from './configure-replicas.js';
+import { afterReconnect, type KeyspaceGap } from './keyspace-gap.js';
 import type { KeyspaceEventClass } from './keyspace-flags.js';
 import type { KeyspaceNode } from './keyspace-node.js';
 import type { KeyspaceSourceReporter } from './keyspace-source-reporter.js';
@@ -38,6 +40,31 @@ export class NotifyFlagsConfigurator {
     const result = await ensureNotifyFlags(node.commands, node.address, this.#needed, this.mode);
     this.#configured.add(node.address);
     this.#report(result);
+  }
+
+  /**
+   * Configures the replicas a server lists in `INFO replication` (a Sentinel primary's), so
+   * that a replica promoted later publishes events at once. A replica that fails is a warning.
+   */
+  async configureReplicasOf(node: KeyspaceNode): Promise<void> {
+    for (const result of await configureReplicas(node.commands, this.#needed, this.mode)) {
+      if (result instanceof Error)
+        this.#reporter.warn(result, { node: node.address }, 'cannot configure a replica');
+      else this.#report(result);
+    }
+  }
+
+  /**
+   * After a node's subscriber reconnected: checks (and merges) the flags on the server it is
+   * connected to now (a restarted server, or a replica Sentinel promoted, may lack them) and
+   * describes the gap. Never rejects.
+   */
+  async afterReconnect(node: KeyspaceNode): Promise<KeyspaceGap> {
+    const { gap, configured, error } = await afterReconnect(node, this.#needed, this.mode);
+    if (configured !== undefined) this.#report(configured);
+    if (error !== undefined)
+      this.#reporter.warn(error, { node: gap.node }, 'cannot check notify-keyspace-events after a reconnect');
+    return gap;
   }
 
   /**

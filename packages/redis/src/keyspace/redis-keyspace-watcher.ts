@@ -1,5 +1,6 @@
 import { dependency, KeelError, Service, type ServiceHealth } from '@keel/core';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import type { KeyspaceGap } from './keyspace-gap.js';
 import { KeyspaceWatcher, type KeyspaceCallback, type KeyspaceWatcherStats } from './keyspace-watcher.js';
 import {
   redisKeyspaceWatcherSettings,
@@ -25,6 +26,7 @@ export class RedisKeyspaceWatcher extends Service<RedisKeyspaceWatcherSettings> 
   static override dependencies = [transport];
 
   readonly #callbacks = new Set<KeyspaceCallback>();
+  readonly #gapListeners = new Set<(gap: KeyspaceGap) => void>();
   #watcher: KeyspaceWatcher | undefined;
 
   /** The running watcher (notices, stats, `done`). Throws `KEYSPACE_NOT_STARTED` before `init`. */
@@ -42,6 +44,17 @@ export class RedisKeyspaceWatcher extends Service<RedisKeyspaceWatcherSettings> 
     return () => {
       this.#callbacks.delete(callback);
       this.#watcher?.removeCallback(callback);
+    };
+  }
+
+  /**
+   * Registers a listener for gaps: events may have been missed (a lost subscriber connection, a
+   * failover) and flow again; re-read what must not be missed. Returns a function that removes it.
+   */
+  onGap(listener: (gap: KeyspaceGap) => void): () => void {
+    this.#gapListeners.add(listener);
+    return () => {
+      this.#gapListeners.delete(listener);
     };
   }
 
@@ -65,6 +78,9 @@ export class RedisKeyspaceWatcher extends Service<RedisKeyspaceWatcherSettings> 
       handoverTimeoutMs: settings.handoverTimeoutMs,
       logger: this.logger,
       callbacks: [...this.#callbacks],
+      onGap: (gap) => {
+        for (const listener of this.#gapListeners) listener(gap);
+      },
     });
     this.#watcher = watcher;
     await watcher.start();

@@ -4,6 +4,7 @@ import type { RedisClient } from '../transport/redis-client.js';
 import { fenceKeyOf } from './fence-key.js';
 import type { Lock } from './lock.js';
 import { acquireScript } from './lock-scripts.js';
+import type { ReplicaRequirement, ReplicaWaiter } from './wait-for-replicas.js';
 
 /** What one `acquire` call tries to lock. */
 export interface AcquireRequest {
@@ -12,6 +13,8 @@ export interface AcquireRequest {
   readonly scriptKeys: readonly string[];
   readonly identifier: string;
   readonly ttl: number;
+  /** Replicas that must confirm the lock (`WAIT`) before it counts. */
+  readonly replicas: ReplicaRequirement;
 }
 
 /**
@@ -28,19 +31,53 @@ export interface Attempt {
 }
 
 /** The request to lock checked `keys` for `identifier` for `ttl` ms. */
-export function acquireRequestOf(keys: readonly string[], identifier: string, ttl: number): AcquireRequest {
+export function acquireRequestOf(
+  keys: readonly string[],
+  identifier: string,
+  ttl: number,
+  replicas: ReplicaRequirement,
+): AcquireRequest {
   const scriptKeys =
     keys.length === 1 ? [keys[0] ?? '', fenceKeyOf(keys[0] ?? '')] : [...keys, ...keys.map(fenceKeyOf)];
-  return { keys, scriptKeys, identifier, ttl };
+  return { keys, scriptKeys, identifier, ttl, replicas };
 }
 
 /** Runs the acquire script once (all keys or none). */
 export async function attemptLock(client: RedisClient, request: AcquireRequest): Promise<Attempt> {
   const sentAt = Date.now();
-  const reply = (await runLuaScript(client, acquireScript, request.scriptKeys, [
+  const reply = await runLuaScript(client, acquireScript, request.scriptKeys, [
     request.identifier,
     request.ttl,
-  ])) as number | [number, number];
+  ]);
+  return attemptOf(reply, sentAt);
+}
+
+/**
+ * Runs the acquire script followed by `WAIT` on `waiter`'s connection: a lock that too few
+ * replicas confirm is released again (`undo`) and `LockNotReplicatedError` thrown.
+ */
+export async function attemptReplicatedLock(
+  waiter: ReplicaWaiter,
+  request: AcquireRequest,
+  undo: () => Promise<void>,
+): Promise<Attempt> {
+  const sentAt = Date.now();
+  const reply = await waiter.confirmed(
+    'acquire',
+    acquireScript,
+    request.keys,
+    request.scriptKeys,
+    [request.identifier, request.ttl],
+    request.replicas,
+    (answer) => typeof answer === 'number',
+    undo,
+  );
+  return attemptOf(reply, sentAt);
+}
+
+/** The attempt an acquire script's reply (a token, or `[index, pttl]` of the held key) stands for. */
+function attemptOf(answer: unknown, sentAt: number): Attempt {
+  const reply = answer as number | [number, number];
   return typeof reply === 'number'
     ? { acquired: true, token: reply, sentAt, index: -1, pttl: -1 }
     : { acquired: false, token: 0, sentAt, index: reply[0] - 1, pttl: reply[1] };
@@ -53,5 +90,6 @@ export function lockOf(request: AcquireRequest, attempt: Attempt): Lock {
     identifier: request.identifier,
     token: attempt.token,
     expiresAt: attempt.sentAt + request.ttl,
+    replicas: request.replicas.replicas,
   };
 }

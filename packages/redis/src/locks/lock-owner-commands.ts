@@ -4,6 +4,7 @@ import type { RedisClient } from '../transport/redis-client.js';
 import { NotLockOwnerError } from './errors/not-lock-owner-error.js';
 import { releaseScript, renewScript } from './lock-scripts.js';
 import type { ReleaseNotifier } from './release-notifier.js';
+import type { ReplicaRequirement, ReplicaWaiter } from './wait-for-replicas.js';
 
 /** The keys at the 1-based `indexes`. */
 function pick(keys: readonly string[], indexes: readonly number[]): string[] {
@@ -47,7 +48,36 @@ export async function renewLock(
   ttl: number,
 ): Promise<number> {
   const sentAt = Date.now();
-  const notHeld = (await runLuaScript(client, renewScript, keys, [owner, ttl])) as number;
-  if (notHeld !== 0) throw new NotLockOwnerError(pick(keys, [notHeld]), owner, 'renew');
-  return sentAt + ttl;
+  const notHeld = await runLuaScript(client, renewScript, keys, [owner, ttl]);
+  return renewedUntil(notHeld, keys, owner, sentAt + ttl);
+}
+
+/**
+ * {@link renewLock} followed by `WAIT` on `waiter`'s connection: a renewal that too few replicas
+ * confirm throws `LockNotReplicatedError`.
+ */
+export async function renewReplicatedLock(
+  waiter: ReplicaWaiter,
+  keys: readonly string[],
+  owner: string,
+  ttl: number,
+  requirement: ReplicaRequirement,
+): Promise<number> {
+  const sentAt = Date.now();
+  const notHeld = await waiter.confirmed(
+    'renew',
+    renewScript,
+    keys,
+    keys,
+    [owner, ttl],
+    requirement,
+    (answer) => answer === 0,
+  );
+  return renewedUntil(notHeld, keys, owner, sentAt + ttl);
+}
+
+/** `expiresAt` after the renew script answered `notHeld` (0, or the 1-based index of a key not held). */
+function renewedUntil(notHeld: unknown, keys: readonly string[], owner: string, expiresAt: number): number {
+  if (notHeld !== 0) throw new NotLockOwnerError(pick(keys, [Number(notHeld)]), owner, 'renew');
+  return expiresAt;
 }

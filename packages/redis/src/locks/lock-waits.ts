@@ -4,7 +4,7 @@ import type { RedisClient } from '../transport/redis-client.js';
 import { LockAbortedError } from './errors/lock-aborted-error.js';
 import { LockTimeoutError } from './errors/lock-timeout-error.js';
 import type { Lock } from './lock.js';
-import { attemptLock, lockOf, type AcquireRequest, type Attempt } from './lock-attempt.js';
+import { lockOf, type AcquireRequest, type Attempt } from './lock-attempt.js';
 import { LockWaiter } from './lock-waiter.js';
 import type { ReleaseNotifier, ReleaseSnapshot } from './release-notifier.js';
 
@@ -12,6 +12,8 @@ import type { ReleaseNotifier, ReleaseSnapshot } from './release-notifier.js';
 export interface LockWaitsParts {
   /** The service's release notifier (made on first use). */
   readonly notifier: () => ReleaseNotifier;
+  /** One acquire attempt (with `WAIT` for replicas when the request asks for them). */
+  readonly attempt: (client: RedisClient, request: AcquireRequest) => Promise<Attempt>;
   /** Releases a lock (to give back one acquired after its wait ended). */
   readonly release: (client: RedisClient, keys: readonly string[], owner: string) => Promise<void>;
   /** Fallback retry delays: random in [retryMinMs, retryMaxMs]. */
@@ -59,7 +61,7 @@ export class LockWaits {
       }
       for (;;) {
         const wokenBy = waiter.beginAttempt();
-        const pending = attemptLock(client, request);
+        const pending = this.#parts.attempt(client, request);
         try {
           result = await waiter.race(pending);
         } catch (error) {

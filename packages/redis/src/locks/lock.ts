@@ -20,6 +20,8 @@ export interface Lock {
    * expires before this.
    */
   readonly expiresAt: number;
+  /** Replicas that had to confirm it (`WAIT`) before it was handed out; its renewals wait for as many. */
+  readonly replicas: number;
 }
 
 /** Options of `RedisLocksService.acquire` and `withLock`. */
@@ -35,6 +37,14 @@ export interface AcquireOptions {
   readonly wait?: boolean | undefined;
   /** How long to wait in ms; default: the `waitTimeoutMs` setting. `Infinity`: no limit. */
   readonly timeout?: number | undefined;
+  /**
+   * Replicas that must have the lock before it is handed out (`WAIT` after the lock script;
+   * renewals by `withLock` wait for as many). Fewer within `replicasTimeout`: the lock is
+   * released again and `LockNotReplicatedError` thrown. Default: the `replicas` setting (0).
+   */
+  readonly replicas?: number | undefined;
+  /** Bound on that wait in ms; default: the `replicasTimeoutMs` setting. */
+  readonly replicasTimeout?: number | undefined;
   /**
    * Aborts the wait (`LockAbortedError`). With `withLock`, aborting it while the function
    * runs aborts the function's signal with the same reason.

@@ -5,6 +5,7 @@ import { groupBySlot } from '../cache/group-by-slot.js';
 import { defineLuaScripts, runLuaScript } from '../lua/lua-script.js';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import { LockAbortedError } from './errors/lock-aborted-error.js';
 import { LockExistsError } from './errors/lock-exists-error.js';
 import { LockTimeoutError } from './errors/lock-timeout-error.js';
@@ -19,13 +20,21 @@ import {
   isLock,
   lockTargetOf,
 } from './lock-arguments.js';
-import { acquireRequestOf, attemptLock, lockOf } from './lock-attempt.js';
-import { releaseLock, renewLock } from './lock-owner-commands.js';
+import {
+  acquireRequestOf,
+  attemptLock,
+  attemptReplicatedLock,
+  lockOf,
+  type AcquireRequest,
+  type Attempt,
+} from './lock-attempt.js';
+import { releaseLock, renewLock, renewReplicatedLock } from './lock-owner-commands.js';
 import { lockScripts, mexistsScript } from './lock-scripts.js';
 import { LockWaits } from './lock-waits.js';
 import { LockedRuns } from './locked-runs.js';
 import { ReleaseNotifier } from './release-notifier.js';
 import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-settings.js';
+import { replicaRequirement, ReplicaWaiter } from './wait-for-replicas.js';
 
 /** How long `close` waits for the releases of ended `withLock` calls, in ms. */
 const CLOSE_RELEASE_MS = 2000;
@@ -53,18 +62,20 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   #client: RedisClient | undefined;
   #cluster = false;
   #notifier: ReleaseNotifier | undefined;
+  #replicaWaiter: ReplicaWaiter | undefined;
   #closed = false;
   /** The notifier, if one was made (without making one). */
   readonly #currentNotifier = (): ReleaseNotifier | undefined => this.#notifier;
   readonly #waits = new LockWaits({
     notifier: () => this.#notifierOf(),
+    attempt: (client, request) => this.#attempt(client, request),
     release: (client, keys, owner) => this.#release(client, keys, owner),
     retryMinMs: this.settings.retryMinMs,
     retryMaxMs: this.settings.retryMaxMs,
     logger: this.logger,
   });
   readonly #runs = new LockedRuns({
-    renew: (lock, ttl) => this.renew(lock.keys, lock.identifier, ttl),
+    renew: (lock, ttl) => this.renew(lock, ttl),
     release: (client, lock) => this.#release(client, lock.keys, lock.identifier),
     logger: this.logger,
   });
@@ -97,9 +108,10 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
       options.wait === false ? 0 : checkLockTimeout(options.timeout, this.settings.waitTimeoutMs);
     const signal = options.signal;
     if (signal?.aborted === true) throw new LockAbortedError(lockKeys, signal.reason);
-    const request = acquireRequestOf(lockKeys, identifier, ttl);
+    const replicas = replicaRequirement(options.replicas, options.replicasTimeout, this.settings);
+    const request = acquireRequestOf(lockKeys, identifier, ttl, replicas);
     const snapshot = options.wait === false ? undefined : this.#notifier?.snapshot(lockKeys);
-    const first = await attemptLock(client, request);
+    const first = await this.#attempt(client, request);
     if (first.acquired) return lockOf(request, first);
     if (options.wait === false) throw new LockExistsError(lockKeys, lockKeys[first.index] ?? '');
     if (timeout === 0) throw new LockTimeoutError(lockKeys, 0);
@@ -143,7 +155,10 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
       isLockTarget && typeof identifierOrTtl === 'number' ? identifierOrTtl : ttlArgument,
       this.settings.defaultTtlMs,
     );
-    return renewLock(client, keys, owner, ttl);
+    const replicas = replicaRequirement(isLockTarget ? target.replicas : undefined, undefined, this.settings);
+    return replicas.replicas > 0
+      ? renewReplicatedLock(this.#replicas(), keys, owner, ttl, replicas)
+      : renewLock(client, keys, owner, ttl);
   }
 
   /** The identifier holding `key`, or `null` when it is not locked. */
@@ -232,6 +247,16 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
     const notifier = this.#notifier;
     this.#notifier = undefined;
     await notifier?.close();
+    await this.#replicaWaiter?.close();
+    this.#replicaWaiter = undefined;
+  }
+
+  /** One acquire attempt; with replicas required, the script is followed by `WAIT`. */
+  #attempt(client: RedisClient, request: AcquireRequest): Promise<Attempt> {
+    if (request.replicas.replicas === 0) return attemptLock(client, request);
+    return attemptReplicatedLock(this.#replicas(), request, () =>
+      this.#release(client, request.keys, request.identifier),
+    );
   }
 
   #release(client: RedisClient, keys: readonly string[], owner: string): Promise<void> {
@@ -246,11 +271,18 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
 
   #setup(): RedisClient {
     const transport = this.transport;
+    requireWritableTransport(transport, `RedisLocksService "${this.name}"`);
     const client = transport.client;
     defineLuaScripts(client, lockScripts);
     this.#client = client;
     this.#cluster = transport.isCluster;
     return client;
+  }
+
+  /** The connection of acquisitions and renewals that wait for replicas (opened on first use). */
+  #replicas(): ReplicaWaiter {
+    this.#replicaWaiter ??= new ReplicaWaiter(() => this.transport.duplicate(), lockScripts);
+    return this.#replicaWaiter;
   }
 
   #notifierOf(): ReleaseNotifier {

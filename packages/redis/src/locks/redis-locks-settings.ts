@@ -35,6 +35,20 @@ export interface RedisLocksSettings {
    * @default "keel.locks.released:"
    */
   channelPrefix: string & tags.MinLength<1>;
+  /**
+   * Replicas that must confirm an acquisition (and a renewal) before it counts, when `acquire`
+   * is given no `replicas`: `WAIT <replicas> <replicasTimeoutMs>` runs right after the lock
+   * script, on a connection of its own. `0`: no wait (the lock may be lost in a failover; see
+   * docs/locks.md).
+   * @default 0
+   */
+  replicas: number & tags.Type<'uint32'>;
+  /**
+   * How long `WAIT` may wait for the replicas, in ms; fewer confirmations by then fail the
+   * acquisition with `LockNotReplicatedError` (after releasing the lock again).
+   * @default 1000
+   */
+  replicasTimeoutMs: number & tags.Type<'uint32'> & tags.Minimum<1>;
 }
 
 /** Settings declaration of {@link RedisLocksService}. */
@@ -47,5 +61,7 @@ export const redisLocksSettings: SettingsSpec<RedisLocksSettings> = defineSettin
     retryMinMs: 50,
     retryMaxMs: 200,
     channelPrefix: 'keel.locks.released:',
+    replicas: 0,
+    replicasTimeoutMs: 1000,
   },
 });

@@ -13,6 +13,7 @@ import {
 import { RedisLocksService } from '../locks/redis-locks-service.js';
 import { defineLuaScripts } from '../lua/lua-script.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import { settlesWithin } from '../util/within.js';
 import { AckBatcher } from './ack-batcher.js';
 import { BatchRunner } from './batch-runner.js';
@@ -118,11 +119,14 @@ export class RedisListener extends Service<RedisListenerSettings> {
   /** Creates the group if needed (`XGROUP CREATE … 0 MKSTREAM`), opens the reading connection, starts the loops. */
   override async init(): Promise<void> {
     const transport = this.use(transportDep);
+    requireWritableTransport(transport, `RedisListener "${this.name}"`);
     const client = transport.client;
     defineLuaScripts(client, [deadLetterScript, trimDeliveredScript]);
     const group = new StreamGroup(client, this.stream, this.group, this.consumer);
     if (await group.ensure()) this.#logGroupCreated();
-    const reader = new BlockingReader(await transport.duplicate(), client);
+    const reader = new BlockingReader(await transport.duplicate(), client, () => {
+      this.#loopRunner.rereadOwnPending(); // a reconnect (failover) may have lost acks
+    });
     const locks = this.use(locksDep) as RedisLocksService | undefined;
     const lock =
       locks === undefined

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dependency, KeelError, Namespace, type RpcApi, Service, type ServiceHealth } from '@keel/core';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { requireWritableTransport } from '../transport/require-writable.js';
 import {
   redisStreamRpcClientSettings,
   type RedisStreamRpcClientSettings,
@@ -52,6 +53,7 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
 
   override init(): Promise<void> {
     const transport = this.use(transportDep);
+    requireWritableTransport(transport, `RedisStreamRPCClient "${this.name}"`);
     this.#client = transport.client;
     this.#batcher = new XaddBatcher(transport.client);
     this.#closed = false;

@@ -22,13 +22,16 @@ export class ConnectFailure extends Error {
 const FATAL_REPLY =
   /^(WRONGPASS|NOAUTH|NOPERM|ERR (invalid password|AUTH|Client sent AUTH|DB index|invalid DB index|SELECT is not allowed|This instance has cluster support disabled))/i;
 
+/** How ioredis reports a fatal reply of a sentinel (wrapped in its own message). */
+const FATAL_SENTINEL_REPLY = /(?:because|Last error:) (WRONGPASS|NOAUTH|NOPERM)\b/;
+
 /** TLS failures that retrying cannot fix: untrusted, expired or misnamed certificates. */
 const FATAL_TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_/;
 
 /** True when `error` (or the node error behind a cluster error) cannot be fixed by retrying. */
 export function isFatalConnectError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (FATAL_REPLY.test(error.message)) return true;
+  if (FATAL_REPLY.test(error.message) || FATAL_SENTINEL_REPLY.test(error.message)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && FATAL_TLS_CODE.test(code)) return true;
   const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
@@ -65,6 +68,12 @@ export async function connectClient(
         fail(new ConnectFailure(cause, false, cause.message));
       }
     };
+    // A sentinel that could not be asked, or did not know the master name (ioredis goes on to
+    // the next one): a specific reason, should the connect fail.
+    const onSentinelError = (error: Error): void => {
+      lastSpecific = error;
+      if (isFatalConnectError(error)) fail(new ConnectFailure(error, false, error.message));
+    };
     const onReady = (): void => {
       cleanup();
       resolve();
@@ -88,6 +97,7 @@ export async function connectClient(
       clearTimeout(timer);
       client.off('error', onError);
       client.off('node error', onError);
+      client.off('sentinelError', onSentinelError);
       client.off('ready', onReady);
       client.off('end', onEnd);
       signal?.removeEventListener('abort', onAbort);
@@ -98,6 +108,7 @@ export async function connectClient(
     }
     client.on('error', onError);
     client.on('node error', onError);
+    client.on('sentinelError', onSentinelError);
     client.once('ready', onReady);
     client.once('end', onEnd);
     signal?.addEventListener('abort', onAbort, { once: true });

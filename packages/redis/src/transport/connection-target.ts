@@ -1,18 +1,20 @@
 import type { ConnectionOptions } from 'node:tls';
 import { KeelError, redactUrl } from '@keel/core';
+import { parseHostPort, type HostPort } from './host-port.js';
 import type { RedisNodeAddress, RedisTransportSettings } from './redis-transport-settings.js';
+import { sentinelSettingsIssues } from './sentinel-settings-checks.js';
+import { resolveSentinel, type SentinelTarget } from './sentinel-target.js';
 
-/** A plain host and port. */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+export type { HostPort } from './host-port.js';
+export type { SentinelTarget } from './sentinel-target.js';
 
 /** Where and how to connect, resolved from {@link RedisTransportSettings}. */
 export interface ConnectionTarget {
   readonly cluster: boolean;
-  /** The server (standalone) or the cluster seed nodes; never empty. */
+  /** The server (standalone), the cluster seed nodes, or the sentinels; never empty. */
   readonly seeds: readonly HostPort[];
+  /** Set when the servers are found through Redis Sentinel (then `seeds` are the sentinels). */
+  readonly sentinel?: SentinelTarget;
   readonly username?: string;
   readonly password?: string;
   readonly db: number;
@@ -26,10 +28,33 @@ const DEFAULT_PORT = 6379;
 
 /**
  * Resolves the settings into a {@link ConnectionTarget}. Throws `REDIS_SETTINGS_INVALID` for
- * a malformed `url` or node address, or a non-zero `db` in cluster mode; messages never contain
- * the password.
+ * a malformed `url`, node or sentinel address, a non-zero `db` in cluster mode, or Sentinel
+ * settings that do not fit together; messages never contain the password.
  */
 export function resolveConnectionTarget(settings: RedisTransportSettings): ConnectionTarget {
+  const [issue] = sentinelSettingsIssues(settings);
+  if (issue !== undefined) throw invalid(issue.message);
+  let sentinel: ReturnType<typeof resolveSentinel>;
+  try {
+    sentinel = resolveSentinel(settings);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : String(error));
+  }
+  if (sentinel !== undefined) {
+    const username = sentinel.username ?? settings.username;
+    const password = sentinel.password ?? settings.password;
+    const tls = tlsOptions(settings.tls, sentinel.tls);
+    return {
+      cluster: false,
+      seeds: sentinel.sentinel.sentinels,
+      sentinel: sentinel.sentinel,
+      db: sentinel.db ?? settings.db,
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      ...(tls === undefined ? {} : { tls }),
+      ...(settings.name === undefined ? {} : { name: settings.name }),
+    };
+  }
   let host = settings.host;
   let port = settings.port;
   let username = settings.username;
@@ -64,9 +89,13 @@ export function resolveConnectionTarget(settings: RedisTransportSettings): Conne
   };
 }
 
-/** `127.0.0.1:6379`, or `Redis Cluster (seeds a:1, b:2)`, for messages. */
+/** `Redis at 127.0.0.1:6379`, `Redis Cluster (seeds a:1, b:2)` or `Redis Sentinel …`, for messages. */
 export function describeTarget(target: ConnectionTarget): string {
   const list = target.seeds.map(formatHostPort).join(', ');
+  if (target.sentinel !== undefined) {
+    const what = target.sentinel.role === 'replica' ? 'a replica of' : 'the primary of';
+    return `${what} "${target.sentinel.name}" through Redis Sentinel (sentinels ${list})`;
+  }
   return target.cluster ? `Redis Cluster (seeds ${list})` : `Redis at ${list}`;
 }
 
@@ -92,7 +121,9 @@ function parseRedisUrl(url: string): ParsedUrl {
     throw invalid(`url ${JSON.stringify(redactUrl(url))} is not a valid URL`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw invalid(`url ${JSON.stringify(redactUrl(url))} must start with redis:// or rediss://`);
+    throw invalid(
+      `url ${JSON.stringify(redactUrl(url))} must start with redis://, rediss:// or redis+sentinel://`,
+    );
   }
   const result: ParsedUrl = {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost',
@@ -112,12 +143,9 @@ function parseRedisUrl(url: string): ParsedUrl {
 
 function parseNode(node: RedisNodeAddress | string): HostPort {
   if (typeof node !== 'string') return { host: node.host, port: node.port };
-  const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(node.trim());
-  const port = match === null ? NaN : Number(match[2]);
-  if (match === null || match[1] === '' || port < 1 || port > 65_535) {
-    throw invalid(`node ${JSON.stringify(node)} is not "host:port"`);
-  }
-  return { host: match[1] ?? '', port };
+  const address = parseHostPort(node);
+  if (address === undefined) throw invalid(`node ${JSON.stringify(node)} is not "host:port"`);
+  return address;
 }
 
 function tlsOptions(setting: RedisTransportSettings['tls'], fromUrl: boolean): ConnectionOptions | undefined {

@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type DNSLookupFunction, type RedisOptions } from 'ioredis';
 import type { ConnectionTarget } from './connection-target.js';
+import { createSentinelClient } from './sentinel-client.js';
 
 /** A connection made by the transport: a single-server client or a cluster client. */
 export type RedisClient = Redis | Cluster;
@@ -31,7 +32,8 @@ const keepHostName: DNSLookupFunction = (address, callback) => {
 /**
  * Creates an unconnected (`lazyConnect`) client for `target`. RESP2 and no `CLIENT SETINFO`,
  * so the handshake is only AUTH, SELECT and CLIENT SETNAME (when named) plus the ready check,
- * which KeyDB and old Redis versions understand.
+ * which KeyDB and old Redis versions understand. A Sentinel target gets a client that asks the
+ * sentinels for its server (see {@link createSentinelClient}).
  */
 export function createRedisClient(
   target: ConnectionTarget,
@@ -60,6 +62,9 @@ export function createRedisClient(
       target.seeds.map(({ host, port }) => ({ host, port })),
       options,
     );
+  }
+  if (target.sentinel !== undefined) {
+    return createSentinelClient(target.sentinel, common, target.db, initRetryDelay, phase);
   }
   const seed = target.seeds[0] ?? { host: 'localhost', port: 6379 };
   return new Redis({

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { KeelError, Service, type ServiceHealth } from '@keel/core';
 import { Redis, type ChainableCommander } from 'ioredis';
@@ -13,7 +14,17 @@ import { createRedisClient, type ConnectPhase, type RedisClient } from './redis-
 import { probeSeeds } from './probe-seeds.js';
 import { redisTransportSettings, type RedisTransportSettings } from './redis-transport-settings.js';
 import { scrubError, scrubSecrets } from './scrub-secrets.js';
+import { serverAddressOf } from './server-address.js';
 import { within } from '../util/within.js';
+
+/** What a {@link RedisTransportService} reports on its `events`. */
+export interface RedisTransportEvents {
+  /**
+   * The shared client reconnected to another server than before: a Sentinel failover (or, for
+   * `role: replica`, another replica). `from` and `to` are `host:port`.
+   */
+  switched: [{ from: string; to: string }];
+}
 
 /** Bound on `QUIT` per connection at close, in ms. */
 const QUIT_TIMEOUT_MS = 2000;
@@ -24,14 +35,21 @@ const SEED_PROBE_TIMEOUT_MS = 1000;
  * The Redis connection of an app: one ioredis client (a `Redis`, or a `Cluster` when
  * `cluster: true`) shared by the other Redis services, plus duplicates for blocking reads.
  *
+ * With `sentinels`, every connection (the shared client and each duplicate) asks Redis
+ * Sentinel for the current primary (or a replica, `role: replica`) and follows failovers
+ * (see docs/transport.md).
+ *
  * `init` connects and checks the server with `PING` within `connectTimeout`, or fails with
- * `REDIS_CONNECT_FAILED` naming the host and port (or the cluster seeds) and the cause. After
- * that, lost connections are retried by ioredis (exponential backoff up to 5 s; a cluster
- * re-discovers its nodes) and commands wait in ioredis's offline queue meanwhile. Passwords
- * never appear in logs or errors.
+ * `REDIS_CONNECT_FAILED` naming the host and port (or the cluster seeds, or the sentinels) and
+ * the cause. After that, lost connections are retried by ioredis (exponential backoff up to 5 s,
+ * 1 s with Sentinel; a cluster re-discovers its nodes) and commands wait in ioredis's offline
+ * queue meanwhile. Passwords never appear in logs or errors.
  */
 export class RedisTransportService extends Service<RedisTransportSettings> {
   static override settingsSpec = redisTransportSettings;
+
+  /** `switched` when the shared client lands on another server after a reconnect. */
+  readonly events: EventEmitter<RedisTransportEvents> = new EventEmitter<RedisTransportEvents>();
 
   #client: RedisClient | undefined;
   #target: ConnectionTarget | undefined;
@@ -48,6 +66,22 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     return this.settings.cluster;
   }
 
+  /** True when the servers are found through Redis Sentinel (`sentinels`, or a `redis+sentinel://` url). */
+  get isSentinel(): boolean {
+    return (this.#target ?? this.#resolveTarget()).sentinel !== undefined;
+  }
+
+  /** `replica` for a Sentinel transport with `role: replica` (read-only), else `master`. */
+  get role(): 'master' | 'replica' {
+    return (this.#target ?? this.#resolveTarget()).sentinel?.role ?? 'master';
+  }
+
+  /** `host:port` of the server the shared client is connected to now (undefined while it is not). */
+  get serverAddress(): string | undefined {
+    const client = this.#client;
+    return client instanceof Redis ? serverAddressOf(client) : undefined;
+  }
+
   /** The `tracking` setting: whether services should use client-side caching. */
   get tracking(): boolean {
     return this.settings.tracking;
@@ -58,12 +92,17 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     this.#closing = false;
     const target = this.#resolveTarget();
     this.#target = target;
-    this.#client = await this.#connect(target, signal);
+    const client = await this.#connect(target, signal);
+    this.#client = client;
+    if (target.sentinel !== undefined && client instanceof Redis) this.#followSwitches(client);
     this.logger.info(
       {
-        mode: target.cluster ? 'cluster' : 'standalone',
+        mode: target.cluster ? 'cluster' : target.sentinel === undefined ? 'standalone' : 'sentinel',
         seeds: target.seeds.map(formatHostPort),
         db: target.db,
+        ...(target.sentinel === undefined
+          ? {}
+          : { server: serverAddressOf(client as Redis), role: target.sentinel.role }),
       },
       `connected to ${describeTarget(target)}`,
     );
@@ -84,7 +123,7 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     return this.#connect(this.#target ?? this.#resolveTarget());
   }
 
-  /** The master nodes: every master's client in cluster mode, else `[client]`. */
+  /** The master nodes: every master's client in cluster mode, else `[client]` (with Sentinel: the primary's). */
   masters(): Redis[] {
     const client = this.client;
     return client instanceof Redis ? [client] : client.nodes('master');
@@ -161,6 +200,19 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     }
   }
 
+  /** Logs and reports (`switched`) when the shared client reconnects to another server. */
+  #followSwitches(client: Redis): void {
+    let current = serverAddressOf(client);
+    client.on('ready', () => {
+      const next = serverAddressOf(client);
+      if (next === undefined || next === current) return;
+      const from = current ?? 'unknown';
+      current = next;
+      this.logger.warn({ from, to: next }, `Redis Sentinel switched this transport from ${from} to ${next}`);
+      this.events.emit('switched', { from, to: next });
+    });
+  }
+
   /** Logs connection errors and recoveries (scrubbed); before the first connect only at debug. */
   #watch(client: RedisClient, phase: ConnectPhase): void {
     let lost = false;
@@ -184,16 +236,21 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
   #connectError(target: ConnectionTarget, error: unknown, hint: string | undefined): KeelError {
     const failure = error instanceof ConnectFailure ? error : undefined;
     const message = failure?.message ?? (error instanceof Error ? error.message : String(error));
-    const reason = hint === undefined ? message : `${message}; unreachable seeds: ${hint}`;
+    let reason = hint === undefined ? message : `${message}; unreachable seeds: ${hint}`;
+    if (target.sentinel !== undefined && /invalid reply: null|No such master/i.test(message)) {
+      reason += `; the sentinels know no master named "${target.sentinel.name}" (check sentinelName)`;
+    }
     const where = describeTarget(target);
     const first = target.seeds[0];
     return new KeelError('REDIS_CONNECT_FAILED', this.#scrubText(`Cannot connect to ${where}: ${reason}`), {
       cause: this.#scrub(failure?.lastError ?? error),
       details: {
         service: this.name,
-        ...(target.cluster
-          ? { seeds: target.seeds.map(formatHostPort) }
-          : { host: first?.host, port: first?.port, db: target.db }),
+        ...(target.sentinel !== undefined
+          ? { sentinels: target.seeds.map(formatHostPort), sentinelName: target.sentinel.name, db: target.db }
+          : target.cluster
+            ? { seeds: target.seeds.map(formatHostPort) }
+            : { host: first?.host, port: first?.port, db: target.db }),
         timeoutMs: this.settings.connectTimeout,
         timedOut: failure?.timedOut ?? false,
       },
@@ -201,7 +258,12 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
   }
 
   #secrets(): (string | undefined)[] {
-    return [this.settings.password, this.#target?.password];
+    return [
+      this.settings.password,
+      this.settings.sentinelPassword,
+      this.#target?.password,
+      this.#target?.sentinel?.password,
+    ];
   }
 
   #scrubText(text: string): string {

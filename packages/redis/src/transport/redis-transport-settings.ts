@@ -1,5 +1,6 @@
 import { defineSettings, type SettingsSpec } from '@keel/core';
 import typia, { type tags } from 'typia';
+import { withSentinelChecks } from './sentinel-settings-checks.js';
 
 /** One Redis node address. */
 export interface RedisNodeAddress {
@@ -29,7 +30,11 @@ export interface RedisTransportSettings {
   /**
    * Connection URL, `redis://[user:password@]host:port[/db]` or `rediss://…` for TLS. Host, port,
    * credentials and db found in the URL take precedence over the separate settings. In cluster
-   * mode it names one seed node (when `nodes` is unset).
+   * mode it names one seed node (when `nodes` is unset). For Sentinel:
+   * `redis+sentinel://[user:password@]host[:port][,host[:port]…]/<sentinelName>[/<db>]`
+   * (`rediss+sentinel://` for TLS; sentinel ports default to 26379); its sentinels, name,
+   * credentials (of the data nodes) and db take precedence over `sentinels`, `sentinelName`,
+   * `username`/`password` and `db`.
    */
   url?: string;
   /**
@@ -61,6 +66,26 @@ export interface RedisTransportSettings {
    * discovered from them. Default: the one node given by `url` or `host`/`port`.
    */
   nodes?: (RedisNodeAddress | string)[];
+  /**
+   * Redis Sentinel addresses, as `{ host, port }` or `"host:port"`: the transport asks them for
+   * the current primary of `sentinelName` (and learns the other sentinels from them), and
+   * follows failovers: every connection moves to the new primary. Excludes `cluster`.
+   */
+  sentinels?: (RedisNodeAddress | string)[];
+  /** The master group name the sentinels monitor (`sentinel monitor <name> …`); required with `sentinels`. */
+  sentinelName?: string;
+  /** ACL user name on the sentinels (the data nodes use `username`). */
+  sentinelUsername?: string;
+  /** Password of the sentinels themselves (their `requirepass`; the data nodes use `password`). */
+  sentinelPassword?: string;
+  /**
+   * With sentinels: `master` connects to the primary; `replica` to one of its replicas, for
+   * read-only uses (reads that may lag behind, keyspace watching). Services that write
+   * (cache, locks, stream listener and client, forwarder) refuse a replica
+   * transport at init with `REDIS_TRANSPORT_READ_ONLY`.
+   * @default "master"
+   */
+  role: 'master' | 'replica';
   /** `true` for TLS with the system CAs, or TLS options; unset: plain TCP (unless `rediss://`). */
   tls?: boolean | RedisTlsSettings;
   /**
@@ -83,7 +108,7 @@ export interface RedisTransportSettings {
 /** Settings declaration of {@link RedisTransportService}. */
 export const redisTransportSettings: SettingsSpec<RedisTransportSettings> =
   defineSettings<RedisTransportSettings>({
-    validate: typia.createValidateEquals<Partial<RedisTransportSettings>>(),
+    validate: withSentinelChecks(typia.createValidateEquals<Partial<RedisTransportSettings>>()),
     keys: typia.misc.literals<keyof RedisTransportSettings>(),
     defaults: {
       host: 'localhost',
@@ -92,5 +117,6 @@ export const redisTransportSettings: SettingsSpec<RedisTransportSettings> =
       cluster: false,
       connectTimeout: 5000,
       tracking: false,
+      role: 'master',
     },
   });

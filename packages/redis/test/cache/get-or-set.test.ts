@@ -15,7 +15,7 @@ describeBoth('RedisCache.getOrSet', (target) => {
 
   /** Connections subscribed to the load channel, on every node. */
   async function subscribers(): Promise<number> {
-    const nodes = target.mode === 'cluster' ? target.cluster.nodes : [target.server];
+    const nodes = await target.nodes();
     let total = 0;
     for (const node of nodes) {
       const reply = await withNode(node, target.password, (client) => client.pubsub('NUMSUB', LOAD_CHANNEL));

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withNode, type RedisTarget } from '../../../test-utils/src/index.js';
 import type { KeyspaceCallback, KeyspaceEventInfo } from '../../src/keyspace/keyspace-watcher.js';
 
@@ -33,11 +34,11 @@ export function recorder(): {
   };
 }
 
-/** The addresses of every node of the target (the server, or every cluster node). */
+/** The addresses of every running node of the target (the server, every cluster or Sentinel data node). */
 export function nodeAddresses(target: RedisTarget): { host: string; port: number }[] {
-  return target.mode === 'standalone'
-    ? [{ host: target.server.host, port: target.server.port }]
-    : target.cluster.nodes.filter((node) => node.server.running).map(({ host, port }) => ({ host, port }));
+  if (target.mode === 'standalone') return [{ host: target.server.host, port: target.server.port }];
+  const nodes = target.mode === 'cluster' ? target.cluster.nodes : target.sentinel.nodes;
+  return nodes.filter((node) => node.server.running).map(({ host, port }) => ({ host, port }));
 }
 
 /** Sets `notify-keyspace-events` on every node. */
@@ -65,4 +66,38 @@ export async function notifyFlags(target: RedisTarget): Promise<Map<string, stri
 /** A key prefix no other test uses. */
 export function uniquePrefix(name: string): string {
   return `${name}:${Math.random().toString(36).slice(2, 8)}:`;
+}
+
+/** Writes `<prefix><n>` = n from `lanes` loops at once (each pausing now and then) until stopped. */
+export function startProducer(
+  write: (key: string, value: string) => Promise<unknown>,
+  prefix: string,
+  lanes = 8,
+): { confirmed: Set<string>; uncertain: Set<string>; count: () => number; stop: () => Promise<void> } {
+  const confirmed = new Set<string>();
+  const uncertain = new Set<string>();
+  let running = true;
+  let n = 0;
+  const lane = async (): Promise<void> => {
+    while (running) {
+      const key = `${prefix}${n++}`;
+      try {
+        await write(key, key);
+        confirmed.add(key);
+      } catch {
+        uncertain.add(key); // may or may not have been written
+      }
+      if (n % 50 === 0) await sleep(1);
+    }
+  };
+  const loops = Promise.all(Array.from({ length: lanes }, lane));
+  return {
+    confirmed,
+    uncertain,
+    count: () => n,
+    stop: async () => {
+      running = false;
+      await loops;
+    },
+  };
 }

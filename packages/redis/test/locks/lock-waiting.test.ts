@@ -35,7 +35,7 @@ describeBoth('RedisLocksService waiting', (target) => {
 
   /** Subscribers of `channel` on every node (a cluster subscriber sits on any one node). */
   const subscribers = async (channel: string): Promise<number> => {
-    const nodes = target.mode === 'cluster' ? target.cluster.seeds : [target.server];
+    const nodes = await target.nodes();
     const counts = await Promise.all(
       nodes.map((node) =>
         withNode(node, target.password, async (client) => {

@@ -61,4 +61,24 @@ describeBoth('RedisLocksService through Redis failures', (target) => {
       expect(await waiter.locks.owner(key)).toBe(second.identifier);
     },
   );
+
+  it.runIf(target.mode === 'sentinel')(
+    'keeps the lock and growing tokens through a SENTINEL FAILOVER, and wakes the waiter on the new primary',
+    async () => {
+      const [holder, waiter] = await Promise.all([start(), start()]);
+      const key = `switch:{${randomUUID()}}`;
+      // SENTINEL FAILOVER does not wait for the replicas to catch up: replicas: 2 makes sure
+      // the promoted one has the lock (see docs/locks.md)
+      const first = await holder.locks.acquire(key, { ttl: 60_000, replicas: 2 });
+      const pending = waiter.locks.acquire(key, { timeout: 30_000 });
+      pending.catch(() => undefined); // awaited below; a failure before that must not go unhandled
+      await sleep(200);
+      await target.sentinel.failover();
+      expect(await waiter.locks.owner(key)).toBe(first.identifier);
+      await holder.locks.release(first);
+      const second = await pending;
+      expect(second.token).toBeGreaterThan(first.token);
+      expect(await waiter.locks.owner(key)).toBe(second.identifier);
+    },
+  );
 });

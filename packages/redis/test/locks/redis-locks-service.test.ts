@@ -22,8 +22,12 @@ describe('RedisLocksService settings', () => {
       retryMinMs: 50,
       retryMaxMs: 200,
       channelPrefix: 'keel.locks.released:',
+      replicas: 0,
+      replicasTimeoutMs: 1000,
     });
     expect(redisLocksSettings.validate({ transport: 'redis', defaultTtlMs: 1000 }).success).toBe(true);
+    expect(redisLocksSettings.validate({ replicas: 1, replicasTimeoutMs: 500 }).success).toBe(true);
+    expect(redisLocksSettings.validate({ replicasTimeoutMs: 0 }).success).toBe(false);
     expect(redisLocksSettings.validate({ ttl: 1000 }).success).toBe(false);
     expect(redisLocksSettings.validate({ defaultTtlMs: 0 }).success).toBe(false);
     expect(redisLocksSettings.keys).toContain('channelPrefix');
@@ -38,7 +42,13 @@ describeBoth('RedisLocksService', (target) => {
     const before = Date.now();
     const lock = await started.locks.acquire(key, { identifier: 'me', ttl: 5000 });
     const after = Date.now();
-    expect(lock).toEqual({ keys: [key], identifier: 'me', token: 1, expiresAt: expect.any(Number) });
+    expect(lock).toEqual({
+      keys: [key],
+      identifier: 'me',
+      token: 1,
+      expiresAt: expect.any(Number),
+      replicas: 0,
+    });
     expect(lock.expiresAt).toBeGreaterThanOrEqual(before + 5000);
     expect(lock.expiresAt).toBeLessThanOrEqual(after + 5000);
     const pttl = await target.client().pttl(key);

@@ -23,6 +23,10 @@ import { RedisTransportService } from '../../src/transport/redis-transport-servi
 export class Probe {
   readonly calls: { method: string; params: unknown; context: RpcContext }[] = [];
   readonly failures = new Map<string, number>();
+  /** `ext.record`: runs per `i`, the `i`s running now, and runs that began while the same `i` ran. */
+  readonly runs = new Map<number, number>();
+  readonly running = new Set<number>();
+  overlaps = 0;
 
   count(method: string): number {
     return this.calls.filter((call) => call.method === method).length;
@@ -59,6 +63,7 @@ export class ExtService extends Service implements RpcService {
       flaky: this.flaky,
       reject: this.reject,
       slow: this.slow,
+      record: this.record,
     };
   }
   /* eslint-enable @typescript-eslint/unbound-method */
@@ -109,6 +114,17 @@ export class ExtService extends Service implements RpcService {
   reject(params: unknown, context: RpcContext): never {
     this.#probe.calls.push({ method: context.method, params, context });
     throw new RpcError(4001, 'Out of stock', { data: { sku: 'A1' } });
+  }
+
+  /** Counts a run of message `i` (not kept in `calls`: meant for many messages), async. */
+  async record({ i }: { i: number }): Promise<null> {
+    const probe = this.#probe;
+    probe.runs.set(i, (probe.runs.get(i) ?? 0) + 1);
+    if (probe.running.has(i)) probe.overlaps += 1;
+    probe.running.add(i);
+    await new Promise((resolve) => setImmediate(resolve));
+    probe.running.delete(i);
+    return null;
   }
 
   async slow(params: { ms: number }, context: RpcContext): Promise<string> {

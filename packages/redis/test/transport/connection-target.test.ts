@@ -73,11 +73,89 @@ describe('resolveConnectionTarget', () => {
   });
 
   it.each([
-    [{ url: 'ftp://h' }, /redis:\/\/ or rediss:\/\//],
+    [{ url: 'ftp://h' }, /redis:\/\/, rediss:\/\/ or redis\+sentinel:\/\//],
     [{ url: 'redis://h/not-a-db' }, /db path/],
     [{ cluster: true, db: 2 }, /only has db 0/],
     [{ cluster: true, nodes: ['h:99999'] }, /"h:99999"/],
     [{ cluster: true, nodes: [':7000'] }, /":7000"/],
+  ] as [Partial<RedisTransportSettings>, RegExp][])('rejects %j', (overrides, message) => {
+    expect(() => resolveConnectionTarget(settings(overrides))).toThrow(
+      expect.objectContaining({ code: 'REDIS_SETTINGS_INVALID', message: expect.stringMatching(message) }),
+    );
+  });
+});
+
+describe('resolveConnectionTarget with Sentinel', () => {
+  it('resolves sentinels, the master name, role and the sentinels credentials', () => {
+    const target = resolveConnectionTarget(
+      settings({
+        sentinels: ['10.0.0.1:26379', { host: 'b', port: 26380 }],
+        sentinelName: 'orders',
+        sentinelPassword: 'spw',
+        sentinelUsername: 'watcher',
+        password: 'dpw',
+        db: 2,
+        role: 'replica',
+      }),
+    );
+    expect(target).toEqual({
+      cluster: false,
+      seeds: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'b', port: 26380 },
+      ],
+      sentinel: {
+        sentinels: [
+          { host: '10.0.0.1', port: 26379 },
+          { host: 'b', port: 26380 },
+        ],
+        name: 'orders',
+        role: 'replica',
+        username: 'watcher',
+        password: 'spw',
+      },
+      password: 'dpw',
+      db: 2,
+    });
+    expect(describeTarget(target)).toBe(
+      'a replica of "orders" through Redis Sentinel (sentinels 10.0.0.1:26379, b:26380)',
+    );
+  });
+
+  it('takes sentinels, name, credentials and db from a redis+sentinel:// url over the settings', () => {
+    const target = resolveConnectionTarget(
+      settings({
+        url: 'redis+sentinel://alice:apw@s1:1,s2:2/main/3',
+        sentinels: ['ignored:9'],
+        sentinelName: 'ignored',
+        password: 'other',
+      }),
+    );
+    expect(target).toMatchObject({
+      seeds: [
+        { host: 's1', port: 1 },
+        { host: 's2', port: 2 },
+      ],
+      sentinel: { name: 'main', role: 'master' },
+      username: 'alice',
+      password: 'apw',
+      db: 3,
+    });
+    expect(describeTarget(target)).toBe(
+      'the primary of "main" through Redis Sentinel (sentinels s1:1, s2:2)',
+    );
+  });
+
+  it.each([
+    [{ sentinels: ['s:1'], sentinelName: 'm', cluster: true }, /Sentinel and Cluster exclude each other/],
+    [{ url: 'redis+sentinel://s:1/m', cluster: true }, /Sentinel and Cluster exclude each other/],
+    [{ sentinels: ['s:1'] }, /sentinelName .* is required/],
+    [{ sentinels: [], sentinelName: 'm' }, /sentinels is empty/],
+    [{ sentinels: ['nope'], sentinelName: 'm' }, /"nope" is not "host:port"/],
+    [{ sentinelName: 'm' }, /applies only with sentinels/],
+    [{ sentinelPassword: 'x' }, /applies only with sentinels/],
+    [{ role: 'replica' }, /needs sentinels/],
+    [{ url: 'redis+sentinel://s:1' }, /no master group name/],
   ] as [Partial<RedisTransportSettings>, RegExp][])('rejects %j', (overrides, message) => {
     expect(() => resolveConnectionTarget(settings(overrides))).toThrow(
       expect.objectContaining({ code: 'REDIS_SETTINGS_INVALID', message: expect.stringMatching(message) }),

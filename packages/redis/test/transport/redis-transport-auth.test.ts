@@ -50,9 +50,8 @@ describeBoth(
     });
 
     it('connects as an ACL user given in the url', async () => {
-      const seed = target.mode === 'cluster' ? target.cluster.seeds[0]! : target.server;
       const transport = await target.transport({
-        url: `redis://alice:${encodeURIComponent(ALICE_PASSWORD)}@${seed.host}:${seed.port}`,
+        url: target.url({ username: 'alice', password: ALICE_PASSWORD }),
         password: undefined,
         ...(target.mode === 'cluster' ? { nodes: [] } : {}),
       } as object);
@@ -64,7 +63,7 @@ describeBoth(
       const settings = target.transportSettings({ password: WRONG_PASSWORD, connectTimeout: 20_000 });
       const error = await connectError(target.transport(settings));
       expect(error.code).toBe('REDIS_CONNECT_FAILED');
-      const seed = target.mode === 'cluster' ? target.cluster.seeds[0]! : target.server;
+      const seed = target.seed;
       expect(error.message).toContain(`${seed.host}:${seed.port}`);
       expect(error.message).toMatch(/WRONGPASS|invalid username-password|Failed to refresh slots/i);
       expect(error.details).toMatchObject({ timedOut: false });
@@ -74,8 +73,8 @@ describeBoth(
     });
 
     it('fails for a wrong ACL user password given in the url, without leaking it', async () => {
-      const seed = target.mode === 'cluster' ? target.cluster.seeds[0]! : target.server;
-      const url = `redis://alice:${WRONG_PASSWORD}@${seed.host}:${seed.port}`;
+      const seed = target.seed;
+      const url = target.url({ username: 'alice', password: WRONG_PASSWORD });
       const error = await connectError(
         target.transport({ url, ...(target.mode === 'cluster' ? { nodes: [] } : {}) }),
       );

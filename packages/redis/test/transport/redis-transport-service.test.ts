@@ -56,22 +56,26 @@ describeBoth('RedisTransportService', (target) => {
   });
 
   it('connects with a url', async () => {
-    const seed = target.mode === 'cluster' ? target.cluster.seeds[0]! : target.server;
     const transport = await target.transport({
-      url: `redis://${seed.host}:${seed.port}`,
+      url: target.url(),
       host: 'unused.invalid',
       port: 1,
       ...(target.mode === 'cluster' ? { nodes: [] } : {}),
+      ...(target.mode === 'sentinel' ? { sentinels: ['unused.invalid:1'] } : {}),
     });
     await transport.client.set('transport:url', 'u');
     expect(await target.client().get('transport:url')).toBe('u');
   });
 
   it('accepts "host:port" seed strings', async () => {
-    const nodes = (target.mode === 'cluster' ? target.cluster.seeds : [target.server]).map(
-      ({ host, port }) => `${host}:${port}`,
-    );
-    const transport = await target.transport({ nodes });
+    const seeds =
+      target.mode === 'cluster'
+        ? target.cluster.seeds
+        : target.mode === 'sentinel'
+          ? target.sentinel.sentinelAddresses
+          : [target.server];
+    const nodes = seeds.map(({ host, port }) => `${host}:${port}`);
+    const transport = await target.transport(target.mode === 'sentinel' ? { sentinels: nodes } : { nodes });
     expect(await transport.client.ping()).toBe('PONG');
   });
 
@@ -112,6 +116,13 @@ describeBoth('RedisTransportService', (target) => {
     await transport.close();
     expect(main.status).toBe('end');
     for (const node of nodes) expect(node.status).toBe('end');
+    // Sentinel: the sockets to the sentinels end with a FIN round trip after close() returns.
+    const settled = (): boolean => {
+      const now = openHandles();
+      return now.sockets <= before.sockets && now.timers <= before.timers;
+    };
+    if (target.mode === 'sentinel')
+      await waitUntil(settled, { timeout: 3000, interval: 20 }).catch(() => false);
     const after = openHandles();
     expect(after.sockets).toBeLessThanOrEqual(before.sockets);
     expect(after.timers).toBeLessThanOrEqual(before.timers);
@@ -201,6 +212,7 @@ describe('RedisTransportService settings', () => {
       cluster: false,
       connectTimeout: 5000,
       tracking: false,
+      role: 'master',
     });
     expect([...redisTransportSettings.keys].sort()).toEqual(
       [
@@ -212,6 +224,11 @@ describe('RedisTransportService settings', () => {
         'nodes',
         'password',
         'port',
+        'role',
+        'sentinelName',
+        'sentinelPassword',
+        'sentinelUsername',
+        'sentinels',
         'tls',
         'tracking',
         'url',

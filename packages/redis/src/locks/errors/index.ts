@@ -6,3 +6,4 @@ export * from './lock-lost-error.js';
 export * from './lock-timeout-error.js';
 export * from './locks-closed-error.js';
 export * from './not-lock-owner-error.js';
+export * from './lock-not-replicated-error.js';
