@@ -12,6 +12,7 @@ afterEach(() => {
 /** The `-s` URL and flags pointing at the target. */
 function connectionArgs(target: RedisTarget): string[] {
   if (target.mode === 'standalone') return ['-s', `redis://${target.server.host}:${target.server.port}`];
+  if (target.mode === 'sentinel') return ['-s', target.url()];
   const [seed] = target.cluster.seeds;
   return ['-s', `redis://${seed?.host ?? ''}:${seed?.port ?? 0}`, '--cluster'];
 }
@@ -34,7 +35,7 @@ describeBoth('keel dashboard', (target) => {
       redis: { mode: string; masters: string[] };
     };
     expect(info.redis.mode).toBe(target.mode);
-    expect(info.redis.masters).toHaveLength(target.mode === 'standalone' ? 1 : 3);
+    expect(info.redis.masters).toHaveLength(target.mode === 'cluster' ? 3 : 1);
     const streams = (await (await fetch(new URL('api/streams?match=test.cliapp.*', url))).json()) as {
       streams: { key: string; length: number }[];
     };

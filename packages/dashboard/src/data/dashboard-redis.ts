@@ -8,6 +8,8 @@ export interface DashboardRedis {
   readonly client: RedisClient;
   /** True when `client` is a cluster client. */
   readonly isCluster: boolean;
+  /** True when the server is found through Redis Sentinel (`client` is the primary's). */
+  readonly isSentinel?: boolean;
   /** Every master's connection (the client itself on a single server). */
   masters(): Redis[];
 }

@@ -12,7 +12,7 @@ export const DASHBOARD_VERSION: string = (
 export interface DashboardInfo {
   readonly version: string;
   readonly redis: {
-    readonly mode: 'standalone' | 'cluster';
+    readonly mode: 'standalone' | 'sentinel' | 'cluster';
     readonly masters: readonly string[];
     /** `redis_version` of the first master (KeyDB reports its Redis compatibility version). */
     readonly version: string | null;
@@ -35,7 +35,7 @@ export async function dashboardInfo(parts: DashboardParts): Promise<DashboardInf
   return {
     version: DASHBOARD_VERSION,
     redis: {
-      mode: parts.redis.isCluster ? 'cluster' : 'standalone',
+      mode: parts.redis.isCluster ? 'cluster' : parts.redis.isSentinel === true ? 'sentinel' : 'standalone',
       masters: masters.map(nodeAddress),
       version,
     },
