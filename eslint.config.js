@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      'packages/dashboard/web/**',
       '**/node_modules/**',
       '**/*.lua',
       '**/test/fixtures/**/*.js',
@@ -28,6 +29,19 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The dashboard shows data read from Redis: it must stay text, never markup.
+    files: ['packages/dashboard/ui/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Never render Redis data as HTML.',
+        },
+      ],
     },
   },
   {

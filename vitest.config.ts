@@ -15,6 +15,7 @@ export default defineConfig({
       '@keel/test-utils': src('test-utils'),
       '@keel/cli': src('cli'),
       '@keel/amqp': src('amqp'),
+      '@keel/dashboard': src('dashboard'),
     },
   },
   test: {

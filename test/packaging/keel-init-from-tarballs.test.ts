@@ -37,7 +37,9 @@ describe('Keel outside its own repo', () => {
   let env: NodeJS.ProcessEnv;
   let app: ChildProcessWithoutNullStreams | undefined;
   const tarball = (name: string): string => join(tarballs, byName(name).tarball);
-  const keelTarballs = (): string[] => ['@keel/core', '@keel/redis', '@keel/cli'].map(tarball);
+  // @keel/cli depends on @keel/dashboard (keel dashboard), which npm must find among the tarballs too.
+  const keelTarballs = (): string[] =>
+    ['@keel/core', '@keel/redis', '@keel/dashboard', '@keel/cli'].map(tarball);
 
   beforeAll(async () => {
     for (const pkg of packages) {
@@ -103,7 +105,7 @@ describe('Keel outside its own repo', () => {
     }
   });
 
-  it('packs the Lua scripts of @keel/redis and the project template of @keel/cli', () => {
+  it('packs the Lua scripts of @keel/redis, the project template of @keel/cli and the UI of @keel/dashboard', () => {
     const lua = packageFiles('redis', 'src', '.lua');
     expect(lua.length).toBeGreaterThan(3);
     expect(tarballEntries(tarball('@keel/redis'))).toEqual(
@@ -112,6 +114,10 @@ describe('Keel outside its own repo', () => {
     const templates = packageFiles('cli', 'templates');
     expect(templates).toContain('templates/app/app.yaml');
     expect(tarballEntries(tarball('@keel/cli'))).toEqual(expect.arrayContaining(templates));
+    // The dashboard's built UI and its replay script.
+    expect(tarballEntries(tarball('@keel/dashboard'))).toEqual(
+      expect.arrayContaining(['web/index.html', 'dist/data/dead-replay.lua']),
+    );
   });
 
   it('keel init from the packed CLI writes the project; create-keel writes the same one', async () => {

@@ -15,8 +15,8 @@ export interface PublishedPackage {
   readonly tarball: string;
 }
 
-/** Every package a user installs: the four @keel packages and create-keel. */
-export const PUBLISHED_DIRS = ['core', 'redis', 'amqp', 'cli', 'create-keel'] as const;
+/** Every package a user installs: the @keel packages and create-keel. */
+export const PUBLISHED_DIRS = ['core', 'redis', 'amqp', 'dashboard', 'cli', 'create-keel'] as const;
 
 export function publishedPackage(dir: string): PublishedPackage {
   const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', dir, 'package.json'), 'utf8')) as {

@@ -7,3 +7,4 @@ export { cliManifest, type PackageManifest } from './package-info.js';
 export * from './commands/run-command.js';
 export * from './commands/embedded-redis.js';
 export * from './commands/watch-command.js';
+export * from './commands/dashboard-command.js';

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { type CliIo, collect, processIo } from './cli-io.js';
 import { checkCommand } from './commands/check-command.js';
+import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { defineInitCommand } from './commands/init-command.js';
 import { type RunCommandOptions, runCommand } from './commands/run-command.js';
 import { registerWatchCommand } from './commands/watch-command.js';
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo = processIo, exit: (code: number) => voi
   });
 
   registerWatchCommand(program, io, exit);
+  registerDashboardCommand(program, io, exit);
 
   return program;
 }

@@ -1,14 +1,8 @@
 import { createLogger, redactUrl } from '@keel/core';
-import {
-  KeyspaceWatcher,
-  RedisTransportService,
-  redisTransportSettings,
-  type KeyspaceEventInfo,
-  type KeyspaceWatcherStats,
-} from '@keel/redis';
+import { KeyspaceWatcher, type KeyspaceEventInfo, type KeyspaceWatcherStats } from '@keel/redis';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type CliIo, collect, processIo } from '../cli-io.js';
-import { cliAppContext } from './watch/cli-app-context.js';
+import { cliTransport } from './watch/cli-app-context.js';
 import { pipelineLine, readableLine } from './watch/format-event.js';
 import { OutputGuard } from './watch/output-guard.js';
 
@@ -74,16 +68,7 @@ export async function watchCommand(options: WatchCommandOptions, io: CliIo): Pro
   const banner = (text: string): void => {
     if (!options.quiet) io.stderr.write(`${text}\n`);
   };
-  const transport = new RedisTransportService({
-    app: cliAppContext('watch', logger),
-    name: 'redis',
-    settings: {
-      ...redisTransportSettings.defaults,
-      url: options.redisConnectionString,
-      cluster: options.cluster,
-    },
-    logger: logger.child({ service: 'redis' }),
-  });
+  const transport = cliTransport('watch', options.redisConnectionString, options.cluster, logger);
   let watcher: KeyspaceWatcher | undefined;
   const stop = (): void => {
     void watcher?.stop();

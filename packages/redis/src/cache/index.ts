@@ -9,3 +9,5 @@ export type { RedisConn } from './redis-command.js';
 export * from './redis-cache-settings.js';
 export * from './redis-cache.js';
 export { NearCache, type NearCacheStats } from './near-cache/near-cache.js';
+export { executeCommands } from './execute-commands.js';
+export type { CacheCommand, CallCommand, RedisArg, Reply } from './redis-command.js';

@@ -1,5 +1,7 @@
+// What a command that builds services by hand (no YAML) needs: an app context and a Redis transport.
 import { randomUUID } from 'node:crypto';
 import { KeelError, Namespace, type AppContext, type Logger } from '@keel/core';
+import { RedisTransportService, redisTransportSettings } from '@keel/redis';
 
 /** The app context of a command that builds services by hand (no YAML, no other services). */
 export function cliAppContext(name: string, logger: Logger): AppContext {
@@ -15,4 +17,19 @@ export function cliAppContext(name: string, logger: Logger): AppContext {
     services: { get: none, has: () => false, all: () => [] },
     logger,
   };
+}
+
+/** A (not yet initialised) transport of `keel <command>` for a Redis URL, or a cluster seed. */
+export function cliTransport(
+  command: string,
+  url: string,
+  cluster: boolean,
+  logger: Logger,
+): RedisTransportService {
+  return new RedisTransportService({
+    app: cliAppContext(command, logger),
+    name: 'redis',
+    settings: { ...redisTransportSettings.defaults, url, cluster },
+    logger: logger.child({ service: 'redis' }),
+  });
 }

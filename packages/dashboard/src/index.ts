@@ -1,0 +1,17 @@
+export * from './dashboard-request-error.js';
+export * from './dashboard-settings.js';
+export type { DashboardRedis } from './data/dashboard-redis.js';
+export type { AppStatus, ListenerStatus, ServiceStatus } from './data/app-status.js';
+export type { DeadLetter, DeadLetterPage, ReplayResult } from './data/dead-letters.js';
+export type { DecodedCall, DecodedEntry, DecodedMessage, RawField } from './data/entry-decoder.js';
+export type { JsonValue } from './data/json-safe.js';
+export type { LockInfo, LockPage } from './data/lock-list.js';
+export type { RpcOutcome, RpcRequest } from './data/rpc-gateway.js';
+export type { ConsumerSummary, GroupDetail, StreamDetail } from './data/stream-detail.js';
+export type { EntryPage } from './data/stream-entries.js';
+export type { GroupSummary, PauseHolder, StreamSummary, TrimMode } from './data/stream-summaries.js';
+export { parseTopicStreamKey, type TopicStreamKey } from './data/topic-stream-key.js';
+export type { DashboardInfo } from './server/dashboard-info.js';
+export { CSRF_HEADER } from './server/request-guard.js';
+export * from './server/dashboard-handler.js';
+export * from './server/dashboard-server.js';
