@@ -7,8 +7,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 /** Where `.ci/run` installs Chromium (apt `chromium`). */
 export const CHROMIUM = process.env['KEEL_CHROMIUM'] ?? '/usr/bin/chromium';
 
-/** Where the browser tests write the screenshots of docs/dashboard.md. */
-export const SCREENSHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'dashboard');
+/**
+ * Where the browser tests write their screenshots: docs/dashboard/ (the pictures of
+ * docs/dashboard.md) with `UPDATE_SCREENSHOTS=1`, else a temporary folder, so that a test run
+ * leaves the working tree as it found it.
+ */
+export const SCREENSHOTS =
+  process.env['UPDATE_SCREENSHOTS'] === '1'
+    ? join(import.meta.dirname, '..', '..', '..', 'docs', 'dashboard')
+    : join(tmpdir(), 'keel-dashboard-screenshots');
 
 /** A browser with a fresh profile. */
 export interface TestBrowser {
