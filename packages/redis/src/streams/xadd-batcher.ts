@@ -91,8 +91,10 @@ export class XaddBatcher {
   }
 }
 
-/** Messages per stream and cap, in order. */
-function groupByStream(queue: readonly QueuedAdd[]): QueuedAdd[][] {
+/** Messages per stream and cap, in order (one group without a lookup when all go to one stream, the usual case). */
+function groupByStream(queue: readonly QueuedAdd[]): readonly (readonly QueuedAdd[])[] {
+  const [first] = queue as [QueuedAdd, ...QueuedAdd[]];
+  if (queue.every((item) => item.key === first.key && item.cap === first.cap)) return [queue];
   const groups = new Map<string, QueuedAdd[]>();
   for (const item of queue) {
     const key = `${item.cap} ${item.key}`;
