@@ -1,6 +1,15 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { RedisLocksService, RedisTransportService } from '@keel/redis';
+import { pathToFileURL } from 'node:url';
+import {
+  defineLuaScripts,
+  fenceKeyOf,
+  readLuaScript,
+  RedisLocksService,
+  RedisTransportService,
+  runLuaScript,
+} from '@keel/redis';
 import type { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
 import { redisTransportEntry, startBenchApp } from '../harness/bench-app.js';
@@ -13,7 +22,16 @@ interface RedlockClient {
   acquire(resources: string[], duration: number): Promise<{ release(): Promise<unknown> }>;
 }
 type RedlockClass = new (clients: Redis[], settings: { retryCount: number }) => RedlockClient;
-const { default: Redlock } = createRequire(import.meta.url)('redlock') as { default: RedlockClass };
+const require = createRequire(import.meta.url);
+const { default: Redlock } = require('redlock') as { default: RedlockClass };
+
+/** Keel's own acquire and release scripts, read from the installed @keel/redis. */
+const lockScript = (name: string) =>
+  readLuaScript(
+    pathToFileURL(join(dirname(require.resolve('@keel/redis/package.json')), 'dist', 'locks', name)),
+  );
+const acquireScript = lockScript('lock-acquire.lua');
+const releaseScript = lockScript('lock-release.lua');
 
 /** Time to live of every lock, in ms (longer than any wait, so no lock expires). */
 const TTL_MS = 30_000;
@@ -134,6 +152,16 @@ export const locksSuite = defineSuite({
       await semaphoreClient.set('bench:locks:serial:floor', 'x', 'PX', TTL_MS, 'NX');
       await semaphoreClient.del('bench:locks:serial:floor');
     });
+    // Keel's two scripts sent by hand: what any owner-checked lock with a fencing token pays on
+    // Redis 7 (no single command compares and deletes), without Keel's own code around them.
+    const scriptsClient = await rawRedis(cleanup, server);
+    defineLuaScripts(scriptsClient, [acquireScript, releaseScript]);
+    const scriptKeys = ['bench:locks:serial:scripts', fenceKeyOf('bench:locks:serial:scripts')];
+    const scriptsSerial = serially(async () => {
+      const owner = `bench:${performance.now()}`;
+      await runLuaScript(scriptsClient, acquireScript, scriptKeys, [owner, TTL_MS]);
+      await runLuaScript(scriptsClient, releaseScript, scriptKeys.slice(0, 1), [owner, 'bench.released:']);
+    });
     const redlockSerial = serially(async () => {
       const lock = await redlock.acquire(['bench:locks:serial:redlock'], TTL_MS);
       await lock.release();
@@ -158,6 +186,12 @@ export const locksSuite = defineSuite({
       { name: 'keel serial', baseline: 'redis-semaphore Mutex serial', op: keelSerial },
       { name: 'keel serial (vs redlock)', baseline: 'redlock serial', op: keelSerial },
       { name: 'keel serial (vs floor)', baseline: 'ioredis SET NX + DEL serial (floor)', op: keelSerial },
+      { name: 'ioredis + keel lock scripts serial', op: scriptsSerial },
+      {
+        name: 'keel serial (vs its scripts)',
+        baseline: 'ioredis + keel lock scripts serial',
+        op: keelSerial,
+      },
       { name: semaphoreContended, op: semaphoreContention.op },
       { name: keelContended, baseline: semaphoreContended, op: keelContention.op },
     ];
