@@ -58,7 +58,7 @@ const app = new App(
   {
     packages: [],
     files: ['chaos-worker'],
-    app: { name: options.app, env: 'chaos', id: options.consumer, initTimeoutMs: 20_000, closeTimeoutMs: 10_000, logLevel: 'silent' },
+    app: { name: options.app, env: 'chaos', id: options.consumer, initTimeoutMs: 20_000, closeTimeoutMs: 10_000, logLevel: 'silent', metrics: true },
     services: [
       entry('RedisTransportService', 'redis', { ...redisTransportSettings.defaults, host: options.host, port: options.port }, 0),
       entry('JSONRPCServer', 'rpc', { ...jsonRpcServerSettings.defaults, maxParallelTasks: 512 }, 1),

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { AppStartError, type ServiceStartFailure } from '../errors/app-start-error.js';
 import { KeelError } from '../errors/keel-error.js';
 import { createLogger, type Logger } from '../logger/create-logger.js';
+import { AppMetrics } from '../metrics/app-metrics.js';
 import { Namespace } from '../namespace/namespace.js';
 import type { AppContext, Service, ServiceHealth } from '../services/service.js';
 import { defaultRegistry, type ServiceRegistry } from '../services/service-registry.js';
@@ -48,6 +49,8 @@ export class App implements AppContext {
   readonly namespace: Namespace;
   readonly namespaceShared: Namespace;
   readonly logger: Logger;
+  /** The app's Prometheus registry and the services' metrics. */
+  readonly metrics: AppMetrics;
   readonly services: ServiceContainer = new ServiceContainer();
   readonly config: AppConfig;
 
@@ -65,6 +68,7 @@ export class App implements AppContext {
     this.id = config.app.id ?? randomUUID();
     this.namespace = new Namespace(this.env, this.name);
     this.namespaceShared = new Namespace(this.env, SHARED_NAMESPACE);
+    this.metrics = new AppMetrics({ app: this.name, enabled: config.app.metrics });
     this.logger =
       options.logger ?? createLogger({ level: config.app.logLevel, base: { app: this.name, env: this.env } });
     const built = buildServices(

@@ -38,6 +38,8 @@ export interface AppSection {
   readonly closeTimeoutMs: number;
   /** Log level (`info`). */
   readonly logLevel: string;
+  /** `false`: services record no metrics and `/metrics` is empty (`true`). */
+  readonly metrics: boolean;
 }
 
 /** A fully loaded configuration, ready to build an app from. */

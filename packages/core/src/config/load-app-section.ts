@@ -21,6 +21,8 @@ export interface AppSectionInput {
   closeTimeoutMs?: number & tags.Type<'uint32'> & tags.Minimum<1>;
   /** pino log level. @default "info" */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Record Prometheus metrics (`false` turns every service's metrics into no-ops). @default true */
+  metrics?: boolean;
 }
 
 const validateAppSection: (input: unknown) => IValidation<AppSectionInput> =
@@ -34,6 +36,7 @@ export const APP_DEFAULTS = {
   initTimeoutMs: 30_000,
   closeTimeoutMs: 10_000,
   logLevel: 'info',
+  metrics: true,
 } as const satisfies Omit<AppSection, 'id'>;
 
 /** Where the `app:` section came from, and the texts of templated values. */

@@ -1,6 +1,9 @@
 // Service: the base class of every Keel service, with the types it is defined with (context, dependencies, app lookup).
 import { KeelError } from '../errors/keel-error.js';
 import type { Logger } from '../logger/create-logger.js';
+import type { AppMetrics } from '../metrics/app-metrics.js';
+import type { MetricsSink } from '../metrics/metrics-sink.js';
+import { NOOP_METRICS } from '../metrics/noop-metrics.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { SettingsSpec } from '../settings/settings-spec.js';
 
@@ -49,6 +52,8 @@ export interface AppContext {
   readonly namespaceShared: Namespace;
   readonly services: ServiceLookup;
   readonly logger: Logger;
+  /** The app's metrics registry; absent in hand-built contexts, whose services record nothing. */
+  readonly metrics?: AppMetrics;
 }
 
 /** Everything a service is constructed with. */
@@ -91,6 +96,8 @@ export abstract class Service<S extends object = object> {
   readonly name: string;
   readonly settings: Readonly<S>;
   readonly logger: Logger;
+  /** Where this service records metrics (labelled `service="<name>"`); a no-op when metrics are off. */
+  protected readonly metricsSink: MetricsSink;
   /** @internal set by the container once every service is built. */
   [resolvedDependencies]: ReadonlyMap<DependencySpec, Service | undefined> = new Map();
 
@@ -99,6 +106,7 @@ export abstract class Service<S extends object = object> {
     this.name = context.name;
     this.settings = context.settings;
     this.logger = context.logger;
+    this.metricsSink = context.app.metrics?.forService(context.name) ?? NOOP_METRICS;
   }
 
   /** Acquires resources. `signal` aborts when the init timeout elapses or the app stops. */

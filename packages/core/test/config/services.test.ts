@@ -371,6 +371,7 @@ describe('service entries', () => {
       initTimeoutMs: 30_000,
       closeTimeoutMs: 10_000,
       logLevel: 'info',
+      metrics: true,
     });
   });
 });

@@ -197,6 +197,7 @@ describe('merging files', () => {
       logLevel: 'debug',
       initTimeoutMs: 30_000,
       closeTimeoutMs: 10_000,
+      metrics: true,
     });
     expect(config.services.map((service) => [service.name, service.source])).toEqual([
       ['RedisTransportService', { file: base, path: 'services[0]' }],

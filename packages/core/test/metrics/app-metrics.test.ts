@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { AppMetrics, KeelError } from '../../src/index.js';
+
+const spec = { name: 'keel_test_events_total', help: 'Test events.', labelNames: ['outcome'] as const };
+
+describe('AppMetrics', () => {
+  it('labels every series with app and service; two services of one class share the metric', async () => {
+    const metrics = new AppMetrics({ app: 'orders', processMetrics: false });
+    const a = metrics.forService('a').counter(spec);
+    const b = metrics.forService('b').counter(spec);
+    a.inc({ outcome: 'ok' });
+    a.bind({ outcome: 'ok' }).inc(2);
+    b.inc({ outcome: 'error' }, 5);
+    const text = await metrics.text();
+    expect(text).toContain('keel_test_events_total{outcome="ok",service="a",app="orders"} 3');
+    expect(text).toContain('keel_test_events_total{outcome="error",service="b",app="orders"} 5');
+    expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+  });
+
+  it('runs every gauge collector on scrape', async () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    let depth = 1;
+    for (const service of ['l1', 'l2']) {
+      metrics.forService(service).gauge({
+        name: 'keel_test_depth',
+        help: 'Depth.',
+        collect: (gauge) => {
+          gauge.set({}, depth * (service === 'l1' ? 1 : 10));
+        },
+      });
+    }
+    expect(await metrics.text()).toContain('keel_test_depth{service="l2",app="x"} 10');
+    depth = 2;
+    const text = await metrics.text();
+    expect(text).toContain('keel_test_depth{service="l1",app="x"} 2');
+    expect(text).toContain('keel_test_depth{service="l2",app="x"} 20');
+  });
+
+  it('observes histograms in seconds buckets', async () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    const h = metrics.forService('s').histogram({ name: 'keel_test_seconds', help: 'Time.' });
+    h.bind({}).observe(0.003);
+    const text = await metrics.text();
+    expect(text).toContain('keel_test_seconds_bucket{le="0.0025",app="x",service="s"} 0');
+    expect(text).toContain('keel_test_seconds_bucket{le="0.005",app="x",service="s"} 1');
+    expect(text).toContain('keel_test_seconds_count{app="x",service="s"} 1');
+  });
+
+  it('throws METRIC_CONFLICT for a name declared with another type or labels', () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    metrics.forService('s').counter(spec);
+    const conflict = (): unknown => metrics.forService('t').gauge({ name: spec.name, help: 'x' });
+    expect(conflict).toThrow(KeelError);
+    expect(conflict).toThrow(/already a counter/);
+  });
+
+  it('keeps two apps apart and records nothing when disabled', async () => {
+    const one = new AppMetrics({ app: 'one', processMetrics: false });
+    const two = new AppMetrics({ app: 'two', processMetrics: false });
+    one.forService('s').counter(spec).inc({ outcome: 'ok' });
+    two.forService('s').counter(spec).inc({ outcome: 'ok' }, 7);
+    expect(await one.text()).toContain('app="one"} 1');
+    expect(await two.text()).toContain('app="two"} 7');
+    const off = new AppMetrics({ app: 'off', enabled: false });
+    const sink = off.forService('s');
+    expect(sink.enabled).toBe(false);
+    sink.counter(spec).inc({ outcome: 'ok' });
+    expect((await off.text()).trim()).toBe('');
+  });
+
+  it('collects default process metrics with the keel_ prefix', async () => {
+    const text = await new AppMetrics({ app: 'p' }).text();
+    expect(text).toMatch(/keel_process_cpu_seconds_total\{app="p"\}/);
+  });
+});
