@@ -89,10 +89,19 @@ function tickBatchedCase(name: string, completions: Completions, flush: (count: 
   };
 }
 
-/** The no-op method the stream cases call: `bench.noop`. */
+/** Calls of `bench.counted` that have run (the callMultiple case counts calls, not messages). */
+const countedCalls = new Completions();
+
+/** The methods the stream cases call: `bench.noop`, and `bench.counted`, which counts its runs. */
 class BenchService extends Service implements RpcService {
   get routes() {
-    return { noop: () => null };
+    return {
+      noop: () => null,
+      counted: () => {
+        countedCalls.complete(1);
+        return null;
+      },
+    };
   }
 
   get permissions() {
@@ -137,6 +146,23 @@ function keelCall(app: App): () => Promise<void> {
   });
   const client = app.services.get(RedisStreamRPCClient);
   return sendAndSettle(completions, () => client.call('bench.noop', {}));
+}
+
+/** Calls per `callMultiple` message in the pipelined batch case. */
+const CALLS_PER_MESSAGE = 100;
+
+/**
+ * Pipelined `callMultiple`: the calls issued in one tick go out as messages of up to
+ * {@link CALLS_PER_MESSAGE} calls each; one operation is one call, done when its handler has run.
+ */
+function keelCallMultiple(app: App): BenchCase {
+  const client = app.services.get(RedisStreamRPCClient);
+  return tickBatchedCase(`keel callMultiple (${CALLS_PER_MESSAGE} calls/message)`, countedCalls, (count) => {
+    for (let sent = 0; sent < count; sent += CALLS_PER_MESSAGE) {
+      const size = Math.min(CALLS_PER_MESSAGE, count - sent);
+      void client.callMultiple(Array.from({ length: size }, () => ({ method: 'bench.counted', params: {} })));
+    }
+  });
 }
 
 /** The raw loop: pipelined XADD of a msgpack-sized payload; one consumer doing XREADGROUP COUNT 100 + XACK. */
@@ -276,7 +302,7 @@ async function requestLatency(
 export const streamsSuite = defineSuite({
   name: 'streams',
   description:
-    'RedisStreamRPCClient.call → RedisListener → no-op (end to end) vs raw, BullMQ, moleculer channels',
+    'RedisStreamRPCClient.call/callMultiple → RedisListener → no-op (end to end) vs raw, BullMQ, moleculer channels',
   defaultConcurrency: 50_000,
   async setup(_, cleanup) {
     const server = await startBenchRedis(cleanup, { args: ['--maxmemory-policy', 'noeviction'] });
@@ -296,6 +322,7 @@ export const streamsSuite = defineSuite({
     return [
       raw,
       { ...keel, baseline: raw.name },
+      { ...keelCallMultiple(app), baseline: raw.name },
       bullmq,
       { ...keel, name: 'keel call() vs bullmq', baseline: bullmq.name },
       moleculer,
