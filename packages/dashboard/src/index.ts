@@ -14,4 +14,5 @@ export { parseTopicStreamKey, type TopicStreamKey } from './data/topic-stream-ke
 export type { DashboardInfo } from './server/dashboard-info.js';
 export { CSRF_HEADER } from './server/request-guard.js';
 export * from './server/dashboard-handler.js';
+export * from './server/app-dashboard-handler.js';
 export * from './server/dashboard-server.js';
