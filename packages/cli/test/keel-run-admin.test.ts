@@ -10,6 +10,7 @@ import { FIXTURES, runKeel, spawnKeel } from './run-keel.js';
 
 const DRAIN = join(FIXTURES, 'admin', 'drain.yaml');
 const SECOND = join(FIXTURES, 'admin', 'second.yaml');
+const DASHBOARD = join(FIXTURES, 'admin', 'dashboard.yaml');
 const TOKEN = 'cli-admin-token-1b7e4d0c93aa';
 const dirs: string[] = [];
 
@@ -29,8 +30,8 @@ function logLines(output: string): Record<string, unknown>[] {
 function adminUrls(output: string): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const line of logLines(output)) {
-    const url = /^admin HTTP listening on (http:\/\/\S+)$/.exec(String(line['msg']))?.[1];
-    if (url !== undefined) urls[String(line['app'])] = url;
+    if (String(line['msg']).startsWith('admin HTTP listening on '))
+      urls[String(line['app'])] = String(line['address']);
   }
   return urls;
 }
@@ -157,6 +158,39 @@ describe('keel run --admin', () => {
         expect(metricValue(samples, 'keel_process_start_time_seconds', { app })).toBeGreaterThan(0);
         expect(samples.every((sample) => sample.labels['app'] === app)).toBe(true);
       }
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const { code, stdout, stderr } = await run.result;
+    expect(code).toBe(0);
+    expect(stdout + stderr).not.toContain(TOKEN);
+  });
+
+  it('serves the dashboard of an AdminHttpService with dashboard: true, @keel/dashboard found from the CLI', async () => {
+    const run = spawnKeel([
+      'run',
+      DASHBOARD,
+      '--embedded-redis',
+      '--admin',
+      '0',
+      '--log-format',
+      'json',
+      '--var',
+      `DASH_TOKEN=${TOKEN}`,
+    ]);
+    try {
+      await waitUntil(() => run.output().includes('running; send SIGINT'), { what: 'keel run to start' });
+      const url = adminUrls(run.output())['dash'];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const page = await fetch(`${url}/dashboard/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect((await fetch(`${url}/dashboard/api/app`)).status).toBe(401);
+      const status = await fetch(`${url}/dashboard/api/app`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(status.status).toBe(200);
+      expect(await status.json()).toMatchObject({ app: { name: 'dash', healthy: true } });
     } finally {
       run.child.kill('SIGTERM');
     }

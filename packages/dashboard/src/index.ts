@@ -1,7 +1,7 @@
 export * from './dashboard-request-error.js';
 export * from './dashboard-settings.js';
 export type { DashboardRedis } from './data/dashboard-redis.js';
-export type { AppStatus, ListenerStatus, ServiceStatus } from './data/app-status.js';
+export type { AppStatus, ListenerStatus, MetricSeries, ServiceStatus } from './data/app-status.js';
 export type { DeadLetter, DeadLetterPage, ReplayResult } from './data/dead-letters.js';
 export type { DecodedCall, DecodedEntry, DecodedMessage, RawField } from './data/entry-decoder.js';
 export type { JsonValue } from './data/json-safe.js';

@@ -86,7 +86,7 @@ export class AdminHttpService extends Service<AdminHttpSettings> {
       what: `AdminHttpService "${this.name}"`,
     });
     this.logger.info(
-      { url: this.url, auth: token === undefined ? 'none' : 'bearer token', dashboard },
+      { address: this.url, auth: token === undefined ? 'none' : 'bearer token', dashboard },
       `admin HTTP listening on ${this.url}${dashboard ? ` (dashboard: ${this.url}${DASHBOARD_PREFIX}/)` : ''}`,
     );
   }
