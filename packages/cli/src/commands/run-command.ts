@@ -94,10 +94,10 @@ export async function runCommand(
   }
 }
 
-/** `{ admin: url }` of the app's admin service, if it has one. */
+/** `{ admin: url }` of the app's admin service, if it has one and it started. */
 function adminUrlOf(app: App): { admin?: string } {
   const [admin] = app.services.findAll(AdminHttpService);
-  return admin === undefined ? {} : { admin: admin.url };
+  return admin === undefined || app.stateOf(admin.name) !== 'started' ? {} : { admin: admin.url };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

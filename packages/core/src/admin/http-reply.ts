@@ -21,14 +21,17 @@ export function sendBody(
   res.end(body);
 }
 
-/** Writes `body` as JSON with `status`. */
+/** Writes `body` as JSON with `status` (a bigint, e.g. in health details, as its decimal string). */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
+  const text = JSON.stringify(body, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+  sendBody(res, status, 'application/json; charset=utf-8', text, headers);
 }
 
 /** Writes `{ error: { status, message } }` with `status`. */

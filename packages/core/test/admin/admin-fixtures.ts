@@ -57,7 +57,9 @@ export class ProbeService extends Service {
   override health(): Promise<ServiceHealth> {
     if (this.hangHealth) return new Promise(() => undefined);
     return Promise.resolve(
-      this.healthy ? { healthy: true } : { healthy: false, details: { reason: 'switched off' } },
+      this.healthy
+        ? { healthy: true }
+        : { healthy: false, details: { reason: 'switched off', offset: 12_345_678_901_234_567_890n } },
     );
   }
 }

@@ -14,7 +14,13 @@ describe('AdminHttpService /health/ready', () => {
     expect(down.status).toBe(503);
     expect(down.json()).toEqual({
       healthy: false,
-      services: { probe: { healthy: false, state: 'started', details: { reason: 'switched off' } } },
+      services: {
+        probe: {
+          healthy: false,
+          state: 'started',
+          details: { reason: 'switched off', offset: '12345678901234567890' },
+        },
+      },
     });
     probe.healthy = true;
     expect((await request(app, '/health/ready')).status).toBe(200);
