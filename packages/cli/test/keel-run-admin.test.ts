@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeStreamMessage, MESSAGE_FIELD } from '../../redis/src/streams/wire-format.js';
 import { RedisTransportService, redisTransportSettings } from '../../redis/src/index.js';
 import { metricValue, parsePrometheusText, testAppContext, waitUntil } from '../../test-utils/src/index.js';
@@ -13,6 +14,19 @@ const SECOND = join(FIXTURES, 'admin', 'second.yaml');
 const DASHBOARD = join(FIXTURES, 'admin', 'dashboard.yaml');
 const TOKEN = 'cli-admin-token-1b7e4d0c93aa';
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+/** `keel ...args`, killed after the test if it still runs (a failed test sends no signal). */
+function spawnTracked(...args: Parameters<typeof spawnKeel>): ReturnType<typeof spawnKeel> {
+  const run = spawnKeel(...args);
+  children.push(run.child);
+  return run;
+}
+
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -81,7 +95,7 @@ describe('keel run --admin', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-admin-'));
     dirs.push(dir);
     const files = { started: join(dir, 'started'), release: join(dir, 'release'), done: join(dir, 'done') };
-    const run = spawnKeel(['run', DRAIN, '--embedded-redis', '--admin', '0', '--log-format', 'json']);
+    const run = spawnTracked(['run', DRAIN, '--embedded-redis', '--admin', '0', '--log-format', 'json']);
     try {
       await waitUntil(() => run.output().includes('running; send SIGINT'), { what: 'keel run to start' });
       const url = adminUrls(run.output())['drain'];
@@ -126,7 +140,7 @@ describe('keel run --admin', () => {
 
   it('gives each app of --each its own port (port, port + 1) and the token from KEEL_ADMIN_TOKEN', async () => {
     const port = await freePortPair();
-    const run = spawnKeel(
+    const run = spawnTracked(
       [
         'run',
         DRAIN,
@@ -167,7 +181,7 @@ describe('keel run --admin', () => {
   });
 
   it('serves the dashboard of an AdminHttpService with dashboard: true, @keel/dashboard found from the CLI', async () => {
-    const run = spawnKeel([
+    const run = spawnTracked([
       'run',
       DASHBOARD,
       '--embedded-redis',
