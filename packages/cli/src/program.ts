@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { type CliIo, collect, processIo } from './cli-io.js';
+import { parseAdminAddress } from './commands/admin-option.js';
 import { checkCommand } from './commands/check-command.js';
 import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { defineInitCommand } from './commands/init-command.js';
@@ -37,6 +38,12 @@ export function createProgram(io: CliIo = processIo, exit: (code: number) => voi
       .argument('<files...>', 'YAML config files, merged in order')
       .option('--embedded-redis', 'start a throwaway redis-server when REDIS_URL is unset', false)
       .option('--each', 'run each file as its own app (in one process) instead of merging them', false)
+      .option(
+        '--admin <[host:]port>',
+        'serve /health/live, /health/ready and /metrics (AdminHttpService); with --each app N gets port+N',
+        parseAdminAddress,
+      )
+      .option('--admin-token <token>', 'bearer token for the admin routes (default: KEEL_ADMIN_TOKEN)')
       .addOption(
         new Option(
           '--log-format <format>',

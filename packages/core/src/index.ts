@@ -18,6 +18,7 @@ export type { BuiltService } from './app/build-services.js';
 export * from './scheduler/scheduled-task.js';
 export * from './scheduler/scheduler-settings.js';
 export * from './scheduler/scheduler.js';
+export * from './admin/index.js';
 export * from './builtin-services.js';
 export * from './config/load-config.js';
 export * from './config/load-config-options.js';

@@ -1,7 +1,7 @@
 export * from './dashboard-request-error.js';
 export * from './dashboard-settings.js';
 export type { DashboardRedis } from './data/dashboard-redis.js';
-export type { AppStatus, ListenerStatus, ServiceStatus } from './data/app-status.js';
+export type { AppStatus, ListenerStatus, MetricSeries, ServiceStatus } from './data/app-status.js';
 export type { DeadLetter, DeadLetterPage, ReplayResult } from './data/dead-letters.js';
 export type { DecodedCall, DecodedEntry, DecodedMessage, RawField } from './data/entry-decoder.js';
 export type { JsonValue } from './data/json-safe.js';
@@ -14,4 +14,5 @@ export { parseTopicStreamKey, type TopicStreamKey } from './data/topic-stream-ke
 export type { DashboardInfo } from './server/dashboard-info.js';
 export { CSRF_HEADER } from './server/request-guard.js';
 export * from './server/dashboard-handler.js';
+export * from './server/app-dashboard-handler.js';
 export * from './server/dashboard-server.js';

@@ -3,6 +3,7 @@ import {
   configFromObject,
   createLogger,
   ServiceRegistry,
+  type Logger,
   type RegisteredServiceClass,
 } from '@keel/core';
 
@@ -30,12 +31,14 @@ export interface TestAppOptions {
   readonly app?: object;
   /** Start it (default) or only build it. */
   readonly start?: boolean;
+  /** The app's logger (e.g. a `captureLogger()`'s); silent by default. */
+  readonly logger?: Logger;
 }
 
 /**
  * Builds an App from `services` as the config loader would (settings validated, defaults
  * applied: a bad test setting fails loudly) with a silent logger (`KEEL_TEST_LOG_LEVEL` raises
- * it), and starts it unless `start: false`. The caller stops it.
+ * it; `logger` replaces it), and starts it unless `start: false`. The caller stops it.
  */
 export async function startTestApp(options: TestAppOptions): Promise<App> {
   const registry = new ServiceRegistry().register(...options.classes);
@@ -52,7 +55,7 @@ export async function startTestApp(options: TestAppOptions): Promise<App> {
     },
     { registry, env: {}, source: `${options.name ?? 'test'}.test.yaml` },
   );
-  const logger = createLogger({ level: process.env['KEEL_TEST_LOG_LEVEL'] ?? 'silent' });
+  const logger = options.logger ?? createLogger({ level: process.env['KEEL_TEST_LOG_LEVEL'] ?? 'silent' });
   const app = new App(config, { registry, logger });
   if (options.start !== false) await app.start();
   return app;

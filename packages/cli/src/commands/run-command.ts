@@ -1,7 +1,8 @@
-import { App, ConfigError, createLogger, formatConfigIssue, loadConfig } from '@keel/core';
+import { AdminHttpService, App, ConfigError, createLogger, formatConfigIssue, loadConfig } from '@keel/core';
 import type { RedisServerHandle } from '@keel/redis';
 import pinoPretty from 'pino-pretty';
 import type { CliIo } from '../cli-io.js';
+import { type AdminAddress, adminPortOf, adminTokenProblem, withAdminService } from './admin-option.js';
 import { pointTransportsAt, startEmbeddedRedis } from './embedded-redis.js';
 import { type ConfigCommandOptions, loadOptions } from './load-options.js';
 
@@ -13,6 +14,10 @@ export interface RunCommandOptions extends ConfigCommandOptions {
   readonly each: boolean;
   /** `json` (pino lines) or `pretty` (human-readable, via pino-pretty). */
   readonly logFormat: 'json' | 'pretty';
+  /** Add an AdminHttpService on this address to every app (app N of `--each` on port + N). */
+  readonly admin?: AdminAddress;
+  /** Bearer token of the admin service; falls back to `KEEL_ADMIN_TOKEN`. */
+  readonly adminToken?: string;
 }
 
 /** Signals that stop the app gracefully. */
@@ -30,6 +35,13 @@ export async function runCommand(
   const destination = logDestination(options.logFormat, io.stdout);
   const logger = createLogger({ destination, base: { app: 'keel' } });
   const env = { ...io.env };
+  const adminToken =
+    options.admin === undefined ? undefined : (options.adminToken ?? nonEmpty(env['KEEL_ADMIN_TOKEN']));
+  const tokenProblem = adminToken === undefined ? undefined : adminTokenProblem(adminToken);
+  if (tokenProblem !== undefined) {
+    io.stderr.write(`keel run: ${tokenProblem}\n`);
+    return 1;
+  }
   let server: RedisServerHandle | undefined;
   const started: App[] = [];
   try {
@@ -37,9 +49,13 @@ export async function runCommand(
     // One app from all files merged, or (--each) one app per file, started in order.
     const fileGroups = options.each ? files.map((file) => [file]) : [files];
     const apps: App[] = [];
-    for (const group of fileGroups) {
+    for (const [index, group] of fileGroups.entries()) {
       let config = await loadConfig(group, loadOptions(options, env));
       if (server !== undefined) config = pointTransportsAt(config, server);
+      if (options.admin !== undefined) {
+        const address = { host: options.admin.host, port: adminPortOf(options.admin, index) };
+        config = withAdminService(config, address, adminToken);
+      }
       const appLogger = createLogger({
         destination,
         level: config.app.logLevel,
@@ -51,12 +67,14 @@ export async function runCommand(
     for (const app of apps) {
       await app.start();
       started.push(app);
-      app.logger.info({ services: app.services.all().map((s) => s.name) }, 'app started');
+      app.logger.info({ services: app.services.all().map((s) => s.name), ...adminUrlOf(app) }, 'app started');
     }
     logger.info('running; send SIGINT or SIGTERM to stop');
     const signal = await stopped.signal;
     logger.info({ signal }, 'stopping');
     stopped.dispose();
+    // Every app's /health/ready answers 503 from now on, while they stop one after another.
+    for (const app of started) app.markStopping();
     await stopAll(started);
     return 0;
   } catch (error) {
@@ -74,6 +92,16 @@ export async function runCommand(
       logger.info('embedded redis-server stopped');
     }
   }
+}
+
+/** `{ admin: url }` of the app's admin service, if it has one and it started. */
+function adminUrlOf(app: App): { admin?: string } {
+  const [admin] = app.services.findAll(AdminHttpService);
+  return admin === undefined || app.stateOf(admin.name) !== 'started' ? {} : { admin: admin.url };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /** Stops apps in reverse start order (App.stop never throws). */

@@ -5,6 +5,7 @@ import { KeelError } from '../errors/keel-error.js';
 import { createLogger, type Logger } from '../logger/create-logger.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { Namespace } from '../namespace/namespace.js';
+import type { AppHealth, AppHealthOptions, ServiceState } from '../services/app-health.js';
 import type { AppContext, Service, ServiceHealth } from '../services/service.js';
 import { defaultRegistry, type ServiceRegistry } from '../services/service-registry.js';
 import { type BuiltService, buildServices } from './build-services.js';
@@ -19,14 +20,7 @@ export interface AppOptions {
   readonly logger?: Logger;
 }
 
-/** Lifecycle state of one service. */
-export type ServiceState = 'built' | 'starting' | 'started' | 'failed' | 'skipped' | 'stopping' | 'stopped';
-
-/** Health of the whole app. */
-export interface AppHealth {
-  readonly healthy: boolean;
-  readonly services: Readonly<Record<string, ServiceHealth & { readonly state: ServiceState }>>;
-}
+export type { AppHealth, AppHealthOptions, ServiceState } from '../services/app-health.js';
 
 /** Name of the namespace shared by every app of an env (kaiju's `_shared`). */
 export const SHARED_NAMESPACE = '_shared';
@@ -59,6 +53,7 @@ export class App implements AppContext {
   readonly #started: BuiltService[] = [];
   #phase: 'built' | 'starting' | 'started' | 'stopping' | 'stopped' = 'built';
   #stopping: Promise<void> | undefined;
+  #stopAnnounced = false;
 
   /** Builds every enabled service; throws `ConfigError` for missing or ambiguous dependencies. */
   constructor(config: AppConfig, options: AppOptions = {}) {
@@ -142,6 +137,7 @@ export class App implements AppContext {
       }
     }
     if (failures.length > 0) {
+      this.#phase = 'stopping';
       await this.#closeStarted();
       this.#phase = 'stopped';
       throw new AppStartError(failures);
@@ -149,9 +145,29 @@ export class App implements AppContext {
     this.#phase = 'started';
   }
 
+  /**
+   * True from the moment the app begins to stop ({@link stop} or {@link markStopping} was
+   * called, or a failed start is closing what it started), before any service has closed. A
+   * readiness probe (AdminHttpService's `/health/ready`) answers 503 from then on, so a load
+   * balancer stops sending while the listeners still drain.
+   */
+  get stopping(): boolean {
+    return this.#stopAnnounced || this.#phase === 'stopping' || this.#phase === 'stopped';
+  }
+
+  /**
+   * Announces that the app is about to stop without closing anything: {@link stopping} turns
+   * true. `keel run --each` calls it on every app at SIGTERM, so all of them report "not ready"
+   * at once although they then stop one after another. {@link stop} implies it.
+   */
+  markStopping(): void {
+    this.#stopAnnounced = true;
+  }
+
   /** Closes started services in reverse init order. Logs close errors; never throws. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      this.#stopAnnounced = true;
       this.#phase = 'stopping';
       await this.#closeStarted();
       this.#phase = 'stopped';
@@ -159,8 +175,12 @@ export class App implements AppContext {
     return this.#stopping;
   }
 
-  /** Health of every service (a service that is not started is unhealthy). */
-  async health(): Promise<AppHealth> {
+  /**
+   * Health of every service, asked in parallel, each bounded by `timeoutMs` (a service that is
+   * not started is unhealthy). `healthy` is true when every required service is.
+   */
+  async health(options: AppHealthOptions = {}): Promise<AppHealth> {
+    const timeoutMs = options.timeoutMs ?? 5_000;
     const services: Record<string, ServiceHealth & { state: ServiceState }> = {};
     await Promise.all(
       this.#initOrder.map(async ({ service }) => {
@@ -170,9 +190,9 @@ export class App implements AppContext {
           try {
             health = await withTimeout(
               () => service.health(),
-              5_000,
+              timeoutMs,
               'SERVICE_HEALTH_TIMEOUT',
-              'health timed out',
+              `health timed out after ${timeoutMs} ms`,
             );
           } catch (error) {
             health = {

@@ -24,7 +24,7 @@ export interface BuiltService {
 /** The result of building: services in init order and the container holding them. */
 export interface BuiltServices {
   readonly container: ServiceContainer;
-  /** Dependency order; list order breaks ties. */
+  /** Dependency order; list order (with `initFirst` classes moved to the front) breaks ties. */
   readonly initOrder: readonly BuiltService[];
 }
 
@@ -98,7 +98,12 @@ export function buildServices(
     }
   }
 
-  const initOrder = issues.length === 0 ? orderByDependencies(built, issues) : [];
+  // `static initFirst` classes go to the front of the list: list order breaks ties.
+  const listed = [
+    ...built.filter((entry) => entry.cls.initFirst === true),
+    ...built.filter((entry) => entry.cls.initFirst !== true),
+  ];
+  const initOrder = issues.length === 0 ? orderByDependencies(listed, issues) : [];
   if (issues.length > 0) throw new ConfigError(issues);
   return { container, initOrder };
 }

@@ -13,6 +13,7 @@ import type {
 } from './metrics-sink.js';
 import { SECONDS_BUCKETS } from './metrics-sink.js';
 import { NOOP_METRICS } from './noop-metrics.js';
+import { OPENMETRICS_CONTENT_TYPE, openMetricsText } from './open-metrics-text.js';
 
 type Kind = 'counter' | 'gauge' | 'histogram';
 type PromMetric = Counter | Gauge | Histogram;
@@ -44,10 +45,12 @@ export class AppMetrics {
   readonly registry: Registry = new Registry();
   readonly enabled: boolean;
   readonly #declared = new Map<string, Declared>();
+  readonly #defaultLabels: Readonly<Record<string, string>>;
 
   constructor(options: AppMetricsOptions) {
     this.enabled = options.enabled ?? true;
-    this.registry.setDefaultLabels({ app: options.app });
+    this.#defaultLabels = { app: options.app };
+    this.registry.setDefaultLabels({ ...this.#defaultLabels });
     if (this.enabled && (options.processMetrics ?? true)) {
       collectDefaultMetrics({ register: this.registry, prefix: 'keel_' });
     }
@@ -113,6 +116,16 @@ export class AppMetrics {
   /** `Content-Type` of {@link text}. */
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** The same metrics in OpenMetrics 1.0 text ({@link openMetricsContentType}). */
+  openMetricsText(): Promise<string> {
+    return openMetricsText(this.registry, this.#defaultLabels);
+  }
+
+  /** `Content-Type` of {@link openMetricsText}. */
+  get openMetricsContentType(): string {
+    return OPENMETRICS_CONTENT_TYPE;
   }
 
   #declare<M extends PromMetric>(

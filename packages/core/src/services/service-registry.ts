@@ -9,6 +9,7 @@ export interface ServiceStatics {
   readonly settingsSpec?: SettingsSpec<object>;
   readonly dependencies: readonly DependencySpec[];
   readonly initTimeoutMs?: number;
+  readonly initFirst?: boolean;
 }
 
 /** A service class that can be named in `cls:` (constructible, with the static declarations). */

@@ -6,6 +6,7 @@ import type { MetricsSink } from '../metrics/metrics-sink.js';
 import { NOOP_METRICS } from '../metrics/noop-metrics.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { SettingsSpec } from '../settings/settings-spec.js';
+import type { AppHealth, AppHealthOptions, ServiceHealth } from './app-health.js';
 
 /** A concrete or abstract service class. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,6 +55,13 @@ export interface AppContext {
   readonly logger: Logger;
   /** The app's metrics registry; absent in hand-built contexts, whose services record nothing. */
   readonly metrics?: AppMetrics;
+  /**
+   * True once the app has begun to stop, before any service closes (see `App.stopping`);
+   * absent in hand-built contexts, which never stop.
+   */
+  readonly stopping?: boolean;
+  /** Health of every service (`App.health`); absent in hand-built contexts. */
+  health?(options?: AppHealthOptions): Promise<AppHealth>;
 }
 
 /** Everything a service is constructed with. */
@@ -67,11 +75,7 @@ export interface ServiceContext<S extends object> {
   readonly logger: Logger;
 }
 
-/** Health of one service, as returned by `app.health()`. */
-export interface ServiceHealth {
-  readonly healthy: boolean;
-  readonly details?: Readonly<Record<string, unknown>>;
-}
+export type { ServiceHealth } from './app-health.js';
 
 const resolvedDependencies = Symbol('keel.resolvedDependencies');
 
@@ -91,6 +95,12 @@ export abstract class Service<S extends object = object> {
   static dependencies: readonly DependencySpec[] = [];
   /** Init timeout in ms for this class (the app default applies when unset). */
   static initTimeoutMs?: number;
+  /**
+   * True: initialised before the services listed ahead of it (as if it stood first in the
+   * list; its own dependencies still come first), so it is closed after all of them. For
+   * services that watch the app, like AdminHttpService, which must answer until the end.
+   */
+  static initFirst?: boolean;
 
   readonly app: AppContext;
   readonly name: string;

@@ -21,6 +21,17 @@ export interface ListenerStatus {
   readonly metrics: JsonValue;
 }
 
+/** One series of the app's own metrics (`keel_*`, process metrics left out). */
+export interface MetricSeries {
+  readonly name: string;
+  /** `counter`, `gauge`, `histogram` (its `_sum` and `_count`) or `summary`. */
+  readonly type: string;
+  /** Labels but `app`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** `null` for NaN and infinities. */
+  readonly value: number | null;
+}
+
 /** The serving app at a glance. */
 export interface AppStatus {
   readonly name: string;
@@ -29,11 +40,16 @@ export interface AppStatus {
   readonly healthy: boolean;
   readonly services: readonly ServiceStatus[];
   readonly listeners: readonly ListenerStatus[];
+  /** The services' metrics from the app's registry (what `/metrics` exposes), at most {@link MAX_SERIES}. */
+  readonly metrics: readonly MetricSeries[];
 }
 
-/** The app's health (`app.health()`) and its listeners' metrics. */
+/** Bound on the series `GET app` returns. */
+export const MAX_SERIES = 500;
+
+/** The app's health (`app.health()`), its listeners' counters and its registry's Keel metrics. */
 export async function appStatus(app: App): Promise<AppStatus> {
-  const health = await app.health();
+  const [health, metrics] = await Promise.all([app.health(), keelMetrics(app)]);
   return {
     name: app.name,
     env: app.env,
@@ -52,7 +68,36 @@ export async function appStatus(app: App): Promise<AppStatus> {
       consumer: listener.consumer,
       metrics: toJsonSafe(listener.metrics),
     })),
+    metrics,
   };
+}
+
+/** Metric families of the process (prom-client's default metrics), left out of {@link keelMetrics}. */
+const PROCESS_METRICS = /^keel_(?:process|nodejs)_/;
+
+/** The `keel_*` series of the app's registry, histogram buckets left out, sorted by name. */
+async function keelMetrics(app: App): Promise<MetricSeries[]> {
+  const families = await app.metrics.registry.getMetricsAsJSON();
+  const series: MetricSeries[] = [];
+  for (const family of families) {
+    if (!family.name.startsWith('keel_') || PROCESS_METRICS.test(family.name)) continue;
+    for (const value of family.values) {
+      const name = (value as { metricName?: string }).metricName ?? family.name;
+      if (name.endsWith('_bucket')) continue;
+      const labels: Record<string, string> = {};
+      for (const [key, label] of Object.entries(value.labels)) {
+        if (key !== 'app' && label !== undefined) labels[key] = String(label);
+      }
+      series.push({
+        name,
+        type: String(family.type),
+        labels,
+        value: Number.isFinite(value.value) ? value.value : null,
+      });
+    }
+  }
+  series.sort((a, b) => a.name.localeCompare(b.name));
+  return series.slice(0, MAX_SERIES);
 }
 
 /** The trim mode of the streams the app's listeners consume. */

@@ -1,7 +1,7 @@
 // A node:http server of its own for the dashboard (`keel dashboard`), loopback unless a token is set.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { isIP } from 'node:net';
-import { KeelError, type App, type Logger } from '@keel/core';
+import { closeHttpServer, isLoopbackHost, KeelError, listenHttp, type App, type Logger } from '@keel/core';
 import type { RedisTransportService } from '@keel/redis';
 import { dashboardSettings, type DashboardSettings } from '../dashboard-settings.js';
 import { createDashboardHandler } from './dashboard-handler.js';
@@ -24,14 +24,8 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-/** True for `localhost`, `127.0.0.0/8` and `::1` (also as `::ffff:127.x.y.z`). */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare);
-  return false;
-}
+/** True for loopback addresses (the dashboard then needs no token); from @keel/core. */
+export { isLoopbackHost };
 
 /**
  * Checks the options (`DASHBOARD_OPTIONS_INVALID`; `DASHBOARD_TOKEN_REQUIRED` for a
@@ -76,45 +70,20 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       () => res.destroy(),
     );
   });
-  await listen(server, settings.host, settings.port);
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : settings.port;
+  const port = await listenHttp(server, {
+    host: settings.host,
+    port: settings.port,
+    code: 'DASHBOARD_LISTEN_FAILED',
+    what: 'The dashboard',
+  });
   const shownHost = isIP(settings.host) === 6 ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${shownHost}:${port}/`,
     host: settings.host,
     port,
     close: async () => {
-      const closed = new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
       await handler.close();
-      server.closeAllConnections();
-      await closed;
+      await closeHttpServer(server, 0);
     },
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => {
-      reject(
-        new KeelError(
-          'DASHBOARD_LISTEN_FAILED',
-          `The dashboard cannot listen on ${host}:${port}: ${error.message}`,
-          {
-            cause: error,
-            details: { host, port },
-          },
-        ),
-      );
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }

@@ -1,26 +1,15 @@
 // Bearer-token and cross-site checks of API requests (no cookies are ever used).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerTokenMatches } from '@keel/core';
 import { DashboardRequestError } from '../dashboard-request-error.js';
 
 /** The header every mutating request must carry; a cross-site form or image cannot set it. */
 export const CSRF_HEADER = 'x-keel-dashboard';
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
-/** Compares two secrets in constant time. */
-export function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 /** A 401 unless `Authorization: Bearer <token>` carries `token` (nothing to check without one). */
 export function checkToken(req: IncomingMessage, token: string | undefined): void {
   if (token === undefined) return;
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (match?.[1] === undefined || !sameSecret(match[1].trim(), token)) {
+  if (!bearerTokenMatches(req.headers.authorization, token)) {
     throw new DashboardRequestError(
       401,
       'a valid dashboard token is required: Authorization: Bearer <token>',

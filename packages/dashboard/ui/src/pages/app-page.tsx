@@ -1,4 +1,4 @@
-// The serving app's services, their health and its listeners' counters.
+// The serving app's services, their health, its listeners' counters and its Keel metrics.
 import { useState } from 'preact/hooks';
 import type { AppStatus } from '../../../src/index.js';
 import { apiGet } from '../api.js';
@@ -105,6 +105,39 @@ export function AppPage() {
               })}
             </tbody>
           </table>
+          <h2>Metrics</h2>
+          {app.metrics.length === 0 ? (
+            <p class="muted" data-testid="no-metrics">
+              No Keel metrics recorded yet (or the app runs with <code>metrics: false</code>).
+            </p>
+          ) : (
+            <table class="grid" data-testid="metrics-table">
+              <thead>
+                <tr>
+                  <th>metric</th>
+                  <th>labels</th>
+                  <th class="num">value</th>
+                </tr>
+              </thead>
+              <tbody>
+                {app.metrics.map((series, index) => (
+                  <tr key={index} data-testid="metric-row" data-name={series.name}>
+                    <td>
+                      <code>{series.name}</code> <span class="muted">{series.type}</span>
+                    </td>
+                    <td>
+                      <code>
+                        {Object.entries(series.labels)
+                          .map(([key, value]) => `${key}="${value}"`)
+                          .join(', ')}
+                      </code>
+                    </td>
+                    <td class="num">{series.value === null ? '—' : series.value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       )}
     </section>
