@@ -6,7 +6,7 @@ import { KeelError } from '../errors/keel-error.js';
 import type { Logger } from '../logger/create-logger.js';
 import type { AppContext } from '../services/service.js';
 
-/** The module the dashboard comes from (an optional peer dependency of @keel/core). */
+/** The module the dashboard comes from (not a dependency of @keel/core: installed beside it, or the CLI's). */
 const DASHBOARD_PACKAGE = '@keel/dashboard';
 
 /** The dashboard's node:http handler: `true` when it answered the request. */
@@ -63,7 +63,7 @@ async function importDashboard(): Promise<unknown> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new KeelError(
       'ADMIN_DASHBOARD_UNAVAILABLE',
-      `dashboard: true needs ${DASHBOARD_PACKAGE}, which cannot be imported (${reason}); install it next to @keel/core (npm install ${DASHBOARD_PACKAGE}) or set dashboard: false`,
+      `dashboard: true needs ${DASHBOARD_PACKAGE}, which cannot be imported: ${reason}; or set dashboard: false`,
       { cause: error },
     );
   }
