@@ -84,7 +84,7 @@ export class TransportPrometheus {
     if (client instanceof Redis) {
       const { sentinels } = client.options;
       const address =
-        sentinels === undefined || sentinels.length === 0
+        !Array.isArray(sentinels) || sentinels.length === 0
           ? nodeName(client)
           : (serverAddressOf(client) ?? this.#lastAddress);
       this.#lastAddress = address;
