@@ -2,6 +2,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { KeelError } from '../errors/keel-error.js';
 import type {
+  BoundCounter,
   CounterMetric,
   GaugeMetric,
   GaugeSpec,
@@ -17,13 +18,15 @@ import { OPENMETRICS_CONTENT_TYPE, openMetricsText } from './open-metrics-text.j
 
 type Kind = 'counter' | 'gauge' | 'histogram';
 type PromMetric = Counter | Gauge | Histogram;
-type GaugeCollector = () => void | Promise<void>;
+/** Runs at scrape, before the metric's values are read. */
+type Collector = () => void | Promise<void>;
 
 interface Declared {
   readonly kind: Kind;
   readonly labelNames: readonly string[];
   readonly metric: PromMetric;
-  readonly collectors: GaugeCollector[];
+  /** Gauges: the `collect` callbacks; counters: the flushes of bound and followed series. */
+  readonly collectors: Collector[];
 }
 
 /** Options of {@link AppMetrics}. */
@@ -62,27 +65,45 @@ export class AppMetrics {
     return {
       enabled: true,
       counter: <L extends string>(spec: MetricSpec<L>): CounterMetric<L> => {
-        const counter = this.#declare('counter', spec, (base) => new Counter(base));
+        const collectors: Collector[] = [];
+        const counter = this.#declare(
+          'counter',
+          spec,
+          (base) => new Counter({ ...base, collect: flushAll(collectors) }),
+          collectors,
+        );
+        const flushes = this.#collectorsOf(spec.name);
         return {
           inc: (labels, value = 1) => {
             counter.inc(withService(service, labels), value);
           },
-          bind: (labels) => counter.labels(withService(service, labels)),
+          bind: (labels) => {
+            const series = new AccumulatedCounter();
+            const full = withService(service, labels);
+            flushes.push(() => {
+              counter.inc(full, series.take());
+            });
+            return series;
+          },
+          follow: (labels, read) => {
+            const full = withService(service, labels);
+            let reported = 0;
+            flushes.push(() => {
+              const now = read();
+              // A smaller count means the source started over: what it counted since is new.
+              const gained = now >= reported ? now - reported : now;
+              reported = now;
+              counter.inc(full, Number.isFinite(gained) && gained > 0 ? gained : 0);
+            });
+          },
         };
       },
       gauge: <L extends string>(spec: GaugeSpec<L>): GaugeMetric<L> => {
-        const collectors: GaugeCollector[] = [];
+        const collectors: Collector[] = [];
         const gauge = this.#declare(
           'gauge',
           spec,
-          (base) => {
-            return new Gauge({
-              ...base,
-              async collect() {
-                for (const run of collectors) await run();
-              },
-            });
-          },
+          (base) => new Gauge({ ...base, collect: flushAll(collectors) }),
           collectors,
         );
         const facade: GaugeMetric<L> = {
@@ -90,6 +111,9 @@ export class AppMetrics {
             gauge.set(withService(service, labels), value);
           },
           bind: (labels) => gauge.labels(withService(service, labels)),
+          remove: (labels) => {
+            gauge.remove(withService(service, labels));
+          },
         };
         const { collect } = spec;
         if (collect !== undefined) this.#collectorsOf(spec.name).push(() => collect(facade));
@@ -132,7 +156,7 @@ export class AppMetrics {
     kind: Kind,
     spec: MetricSpec<string>,
     create: (base: { name: string; help: string; labelNames: string[]; registers: Registry[] }) => M,
-    collectors: GaugeCollector[] = [],
+    collectors: Collector[] = [],
   ): M {
     const labelNames = ['service', ...(spec.labelNames ?? [])];
     const existing = this.#declared.get(spec.name);
@@ -150,8 +174,36 @@ export class AppMetrics {
     return metric;
   }
 
-  #collectorsOf(name: string): GaugeCollector[] {
+  #collectorsOf(name: string): Collector[] {
     return this.#declared.get(name)?.collectors ?? [];
+  }
+}
+
+/** A `collect` that runs every collector in turn (awaiting the asynchronous ones). */
+function flushAll(collectors: readonly Collector[]): () => Promise<void> {
+  return async () => {
+    for (const run of collectors) await run();
+  };
+}
+
+/**
+ * A bound counter series that adds in process and hands its sum to prom-client at scrape: an
+ * increment on a hot path is one addition (prom-client hashes the labels on every `inc`).
+ */
+class AccumulatedCounter implements BoundCounter {
+  #pending = 0;
+
+  inc(value = 1): void {
+    if (!(value >= 0) || value === Infinity)
+      throw new TypeError(`a counter only grows by a finite amount, got ${value}`);
+    this.#pending += value;
+  }
+
+  /** The sum since the last call (0 makes the series appear). */
+  take(): number {
+    const value = this.#pending;
+    this.#pending = 0;
+    return value;
   }
 }
 

@@ -41,14 +41,26 @@ export interface BoundHistogram {
 /** A monotonically increasing count (`_total`). */
 export interface CounterMetric<L extends string = never> {
   inc(labels: MetricLabels<L>, value?: number): void;
-  /** The series for these labels; keep it to skip the label lookup per increment. */
+  /**
+   * The series for these labels, shown (at 0) from the next scrape on. Its `inc` is a plain
+   * addition, handed to the registry at scrape: bind once (at init), increment on the hot path.
+   */
   bind(labels: MetricLabels<L>): BoundCounter;
+  /**
+   * A series that follows a count the service keeps anyway (e.g. `listener.metrics.processed`):
+   * at each scrape it adds what `read()` gained since the previous scrape, so the hot path pays
+   * nothing. `read` must not decrease; a smaller value is taken as a count that started over
+   * from 0. Call once per series (at construction or init).
+   */
+  follow(labels: MetricLabels<L>, read: () => number): void;
 }
 
 /** A value that goes up and down. */
 export interface GaugeMetric<L extends string = never> {
   set(labels: MetricLabels<L>, value: number): void;
   bind(labels: MetricLabels<L>): BoundGauge;
+  /** Drops a series (e.g. a node that left the cluster), so it is no longer exported. */
+  remove(labels: MetricLabels<L>): void;
 }
 
 /** A distribution of observed values (durations in seconds). */

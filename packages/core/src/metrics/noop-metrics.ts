@@ -12,6 +12,8 @@ const metric = {
   set: () => undefined,
   observe: () => undefined,
   bind: () => bound,
+  follow: () => undefined,
+  remove: () => undefined,
 };
 
 /** A sink whose metrics record nothing. */

@@ -73,3 +73,41 @@ describe('AppMetrics', () => {
     expect(text).toMatch(/keel_process_cpu_seconds_total\{app="p"\}/);
   });
 });
+
+describe('AppMetrics counters: bound and followed series', () => {
+  it('shows a bound series at 0, then the sum of its increments at each scrape', async () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    const series = metrics.forService('s').counter(spec).bind({ outcome: 'ok' });
+    expect(await metrics.text()).toContain('keel_test_events_total{outcome="ok",service="s",app="x"} 0');
+    series.inc();
+    series.inc(4);
+    expect(await metrics.text()).toContain('keel_test_events_total{outcome="ok",service="s",app="x"} 5');
+    series.inc();
+    expect(await metrics.text()).toContain('keel_test_events_total{outcome="ok",service="s",app="x"} 6');
+    expect(() => {
+      series.inc(-1);
+    }).toThrow(TypeError);
+  });
+
+  it('follows a count kept elsewhere, adding what it gained (a restart from 0 adds its new count)', async () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    const stats = { done: 3 };
+    metrics.forService('s').counter(spec).follow({ outcome: 'ok' }, () => stats.done);
+    expect(await metrics.text()).toContain('outcome="ok",service="s",app="x"} 3');
+    stats.done = 10;
+    expect(await metrics.text()).toContain('outcome="ok",service="s",app="x"} 10');
+    stats.done = 2; // the source started over
+    expect(await metrics.text()).toContain('outcome="ok",service="s",app="x"} 12');
+  });
+
+  it('removes a gauge series', async () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    const gauge = metrics.forService('s').gauge({ name: 'keel_test_up', help: 'Up.', labelNames: ['node'] });
+    gauge.set({ node: 'a:1' }, 1);
+    gauge.set({ node: 'b:2' }, 1);
+    gauge.remove({ node: 'a:1' });
+    const text = await metrics.text();
+    expect(text).not.toContain('node="a:1"');
+    expect(text).toContain('keel_test_up{node="b:2",service="s",app="x"} 1');
+  });
+});

@@ -1,8 +1,10 @@
 // CacheOpRunner: sends the cache's ops to Redis (or queues them on a `conn`), through the near cache when it is on.
+import type { BoundCounter } from '@keel/core';
 import type { RedisClient } from '../transport/redis-client.js';
 import { attempt } from './attempt.js';
 import type { TypeToken } from './codec/type-token.js';
 import type { CacheOp } from './cache-op.js';
+import { countingDecodeErrors, countRead, type ReadCounts } from './cache-prometheus.js';
 import type { ValueOf } from './cache-types.js';
 import { executeCommands } from './execute-commands.js';
 import type { NearCache } from './near-cache/near-cache.js';
@@ -16,6 +18,8 @@ export interface CacheOpRunnerParts {
   readonly client: () => RedisClient;
   /** The near cache, while it is on. */
   readonly near: () => NearCache | undefined;
+  /** Counts the values that fail to decode. */
+  readonly decodeErrors: BoundCounter;
 }
 
 /**
@@ -33,12 +37,16 @@ export class CacheOpRunner {
   /**
    * Reads and decodes one value: every single-value read (`get`, the first look of `getOrSet`)
    * goes through here — the place for an in-process near cache. (Queued and pipelined reads use
-   * `getOp` instead.)
+   * `getOp` instead.) Counts a hit or a miss on `counts`.
    */
-  readOne<K extends TypeToken | undefined>(key: string, type: K): Promise<ValueOf<K> | null> {
+  readOne<K extends TypeToken | undefined>(
+    key: string,
+    type: K,
+    counts: ReadCounts,
+  ): Promise<ValueOf<K> | null> {
     const near = this.#parts.near();
     const bytes = near === undefined ? this.#parts.client().getBuffer(key) : near.getValue(key);
-    return bytes.then((value) => decodeOrNull(value, type, key));
+    return bytes.then((value) => this.#decode(countRead(counts, value), type, key));
   }
 
   /** Reads and decodes one hash field: every `hget` goes through here (near-cache seam). */
@@ -50,7 +58,7 @@ export class CacheOpRunner {
     const near = this.#parts.near();
     const bytes =
       near === undefined ? this.#parts.client().hgetBuffer(key, field) : near.getField(key, field);
-    return bytes.then((value) => decodeOrNull(value, type, key));
+    return bytes.then((value) => this.#decode(value, type, key));
   }
 
   /** Runs an op, or with `conn` queues it and resolves with `undefined`. */
@@ -79,9 +87,19 @@ export class CacheOpRunner {
   #send<T>(op: CacheOp<T>): Promise<T> {
     const command = op.commands[0];
     const client = this.#parts.client();
-    if (op.finishValue !== undefined && command !== undefined) {
-      return sendCommand(client, command).then(op.finishValue);
+    const { decodeErrors } = this.#parts;
+    const { finishValue } = op;
+    if (finishValue !== undefined && command !== undefined) {
+      return sendCommand(client, command).then((reply) =>
+        countingDecodeErrors(decodeErrors, () => finishValue(reply)),
+      );
     }
-    return executeCommands(client, op.commands).then((replies) => op.finish(replies));
+    return executeCommands(client, op.commands).then((replies) =>
+      countingDecodeErrors(decodeErrors, () => op.finish(replies)),
+    );
+  }
+
+  #decode<K extends TypeToken | undefined>(value: Buffer | null, type: K, key: string): ValueOf<K> | null {
+    return countingDecodeErrors(this.#parts.decodeErrors, () => decodeOrNull(value, type, key));
   }
 }

@@ -1,4 +1,7 @@
+import type { BoundCounter } from '@keel/core';
+import type { RedisCacheSettings } from './redis-cache-settings.js';
 import { replyValue, type CacheCommand, type Reply } from './redis-command.js';
+import { secondsToMs } from './ttl-ms.js';
 
 /** The settings ops are built with. */
 export interface OpContext {
@@ -7,6 +10,23 @@ export interface OpContext {
   readonly maxValueBytes: number;
   /** `defaultTtl` in ms, if set. */
   readonly defaultTtlMs: number | undefined;
+  /** Counts values that fail to decode (`keel_cache_decode_errors_total`). */
+  readonly decodeErrors: BoundCounter;
+}
+
+/** The context of a cache with these settings (`defaultTtl` checked and turned into ms). */
+export function opContextOf(
+  settings: Pick<RedisCacheSettings, 'maxValueBytes' | 'defaultTtl'>,
+  cluster: boolean,
+  decodeErrors: BoundCounter,
+): OpContext {
+  const { defaultTtl } = settings;
+  return {
+    cluster,
+    maxValueBytes: settings.maxValueBytes,
+    defaultTtlMs: defaultTtl === undefined ? undefined : secondsToMs(defaultTtl, 'defaultTtl'),
+    decodeErrors,
+  };
 }
 
 /**

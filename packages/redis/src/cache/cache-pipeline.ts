@@ -15,6 +15,7 @@ import type {
 import { executeCommands } from './execute-commands.js';
 import { hdelOp, hgetallOp, hgetOp, hsetOp } from './hash-ops.js';
 import { llenOp, lrangeOp, popOp, pushOp } from './list-ops.js';
+import { CacheDecodeError } from './codec/cache-decode-error.js';
 import type { CacheCommand } from './redis-command.js';
 import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setOp, ttlOp } from './string-ops.js';
 import { splitItems } from './trailing-options.js';
@@ -207,6 +208,7 @@ export class CachePipeline<R extends readonly unknown[] = []> {
       try {
         return { ok: true, value: op.finish(own) };
       } catch (error) {
+        if (error instanceof CacheDecodeError) this.context.decodeErrors.inc();
         return { ok: false, error: toError(error) };
       }
     });

@@ -7,6 +7,7 @@ import { CacheArgumentError } from './cache-argument-error.js';
 import { CacheLoadTimeoutError } from './cache-load-timeout-error.js';
 import { CacheLoaderError } from './cache-loader-error.js';
 import type { OpContext } from './cache-op.js';
+import { countingDecodeErrors } from './cache-prometheus.js';
 import { leaseFailScript, leaseFulfilScript, leaseOrGetScript, leaseRenewScript } from './cache-scripts.js';
 import type { GetOrSetOptions, ValueOf } from './cache-types.js';
 import { sameSlotKey } from '../cluster/same-slot-key.js';
@@ -90,7 +91,7 @@ export class GetOrSetCoordinator {
         })) as LeaseReply;
         switch (reply[0]) {
           case 0:
-            return decodeAs(reply[1], type, key);
+            return this.#decode(reply[1], type, key);
           case 1:
             return await this.#lead(key, keys, token, loader, type, { ttlMs, lease, timeout, deadline });
           case 2:
@@ -202,6 +203,10 @@ export class GetOrSetCoordinator {
       buffer: false,
     });
     // Every caller gets the value as stored (and validated), the loading one included.
-    return decodeAs(bytes, type, key);
+    return this.#decode(bytes, type, key);
+  }
+
+  #decode<K extends TypeToken | undefined>(bytes: Buffer, type: K, key: string): ValueOf<K> {
+    return countingDecodeErrors(this.deps.context().decodeErrors, () => decodeAs(bytes, type, key));
   }
 }

@@ -6,9 +6,10 @@ import { RedisTransportService } from '../transport/redis-transport-service.js';
 import { requireWritableTransport } from '../transport/require-writable.js';
 import type { Decoded, TypeToken } from './codec/type-token.js';
 import { attempt } from './attempt.js';
-import type { OpContext } from './cache-op.js';
+import { opContextOf, type OpContext } from './cache-op.js';
 import { CacheOpRunner } from './cache-op-runner.js';
 import { CachePipeline } from './cache-pipeline.js';
+import { CachePrometheus } from './cache-prometheus.js';
 import { cacheScripts } from './cache-scripts.js';
 import type {
   ConnOption,
@@ -29,7 +30,6 @@ import { NearCache } from './near-cache/near-cache.js';
 import { redisCacheSettings, type RedisCacheSettings } from './redis-cache-settings.js';
 import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setOp, ttlOp } from './string-ops.js';
 import { splitItems, splitNames } from './trailing-options.js';
-import { secondsToMs } from './ttl-ms.js';
 
 const transportDependency = dependency(RedisTransportService, { setting: 'transport' });
 
@@ -52,7 +52,12 @@ export class RedisCache extends Service<RedisCacheSettings> {
   #notifier: LoadNotifier | undefined;
   #loads: GetOrSetCoordinator | undefined;
   #near: NearCache | undefined;
-  readonly #runner = new CacheOpRunner({ client: () => this.#client, near: () => this.#near });
+  readonly #metrics = new CachePrometheus(this.metricsSink, () => this.#near);
+  readonly #runner = new CacheOpRunner({
+    client: () => this.#client,
+    near: () => this.#near,
+    decodeErrors: this.#metrics.decodeErrors,
+  });
 
   /** The transport service the cache runs on (`cache.transport.pipeline()` for `{ conn }`). */
   get transport(): RedisTransportService {
@@ -77,6 +82,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
 
   override async close(): Promise<void> {
     this.#near?.close();
+    this.#metrics.retire(this.#near);
     this.#near = undefined;
     const notifier = this.#notifier;
     this.#notifier = undefined;
@@ -94,7 +100,8 @@ export class RedisCache extends Service<RedisCacheSettings> {
   get<K extends TypeToken | undefined = undefined>(key: string, type?: K): Promise<ValueOf<K> | null>;
   get(key: string, type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
     const conn = options?.conn;
-    return conn === undefined ? this.#runner.readOne(key, type) : this.#runner.run(getOp(key, type), conn);
+    if (conn === undefined) return this.#runner.readOne(key, type, this.#metrics.get);
+    return this.#runner.run(getOp(key, type), conn);
   }
 
   /**
@@ -147,7 +154,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     type?: K,
   ): Promise<(ValueOf<K> | null)[]>;
   mget(keys: readonly string[], type?: TypeToken, options?: Partial<ConnOption>): Promise<unknown> {
-    return attempt(() => this.#runner.run(mgetOp(this.#ctx, keys, type), options?.conn));
+    return attempt(() => this.#runner.run(mgetOp(this.#ctx, keys, type, this.#metrics.mget), options?.conn));
   }
 
   /**
@@ -344,7 +351,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
     loader: () => Promise<ValueOf<K>> | ValueOf<K>,
     options: GetOrSetOptions<K> = {},
   ): Promise<ValueOf<K>> {
-    const cached = await this.#runner.readOne(key, options.type as K);
+    const cached = await this.#runner.readOne(key, options.type as K, this.#metrics.getOrSet);
     if (cached !== null) return cached;
     const near = this.#near;
     if (near === undefined) return this.#getOrSet.load(key, loader, options);
@@ -367,14 +374,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
   }
 
   get #ctx(): OpContext {
-    this.#context ??= {
-      cluster: this.transport.isCluster,
-      maxValueBytes: this.settings.maxValueBytes,
-      defaultTtlMs:
-        this.settings.defaultTtl === undefined
-          ? undefined
-          : secondsToMs(this.settings.defaultTtl, 'defaultTtl'),
-    };
+    this.#context ??= opContextOf(this.settings, this.transport.isCluster, this.#metrics.decodeErrors);
     return this.#context;
   }
 

@@ -2,6 +2,7 @@ import type { TypeToken } from './codec/type-token.js';
 import { CacheArgumentError } from './cache-argument-error.js';
 import { constantOp, singleOp, sumReplies, type CacheOp, type OpContext } from './cache-op.js';
 import { msetPxScript } from './cache-scripts.js';
+import type { ReadCounts } from './cache-prometheus.js';
 import type { MsetEntries, SetOptions, ValueOf } from './cache-types.js';
 import { groupBySlot } from './group-by-slot.js';
 import { replyValue, type CacheCommand, type RedisArg } from './redis-command.js';
@@ -35,11 +36,15 @@ export function setOp(
   );
 }
 
-/** MGET, per slot in a cluster: values in the order of `keys`, `null` for missing ones. */
+/**
+ * MGET, per slot in a cluster: values in the order of `keys`, `null` for missing ones; hits and
+ * misses counted on `counts`, when given.
+ */
 export function mgetOp<K extends TypeToken | undefined>(
   context: OpContext,
   keys: readonly string[],
   type: K,
+  counts?: ReadCounts,
 ): CacheOp<(ValueOf<K> | null)[]> {
   const groups = groupBySlot(keys, context.cluster);
   if (groups.length === 0) return constantOp([]);
@@ -54,12 +59,17 @@ export function mgetOp<K extends TypeToken | undefined>(
     commands,
     finish(replies) {
       const values = new Array<ValueOf<K> | null>(keys.length);
+      let misses = 0;
       groups.forEach((group, g) => {
         const reply = replyValue(replies[g]) as readonly unknown[];
         group.positions.forEach((position, i) => {
-          values[position] = decodeOrNull(reply[i], type, group.keys[i] ?? '');
+          const value = reply[i];
+          if (value === null || value === undefined) misses += 1;
+          values[position] = decodeOrNull(value, type, group.keys[i] ?? '');
         });
       });
+      counts?.hits.inc(keys.length - misses);
+      counts?.misses.inc(misses);
       return values;
     },
   };

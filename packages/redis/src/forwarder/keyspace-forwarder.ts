@@ -11,6 +11,7 @@ import { requireWritableTransport } from '../transport/require-writable.js';
 import { FallbackBuffer } from './fallback-buffer.js';
 import { ForwardPump, type ForwardStats } from './forward-pump.js';
 import { ForwarderSinkMissingError } from './forwarder-errors.js';
+import { ForwarderPrometheus } from './forwarder-prometheus.js';
 import { keyMaskFilter } from './key-mask.js';
 import { KeyspaceSinkService, type KeyspaceSink } from './keyspace-sink.js';
 import { keyspaceForwarderSettings, type KeyspaceForwarderSettings } from './keyspace-forwarder-settings.js';
@@ -56,6 +57,11 @@ export class KeyspaceForwarder extends Service<KeyspaceForwarderSettings> {
   #sink: KeyspaceSink | undefined;
   #leaderSince: number | undefined;
   #stepping: Promise<void> | undefined;
+  readonly #metrics = new ForwarderPrometheus(this.metricsSink, {
+    stats: () => this.stats(),
+    leader: () => this.isLeader,
+    fallbackLength: async () => this.use(transport).client.llen(this.keys.fallback),
+  });
 
   /** True while this instance is the leader (subscribed and forwarding). */
   get isLeader(): boolean {
@@ -210,6 +216,7 @@ export class KeyspaceForwarder extends Service<KeyspaceForwarderSettings> {
       },
     );
     this.#source = source;
+    this.#metrics.watch(source);
     try {
       await source.start();
     } catch (error) {
@@ -234,6 +241,7 @@ export class KeyspaceForwarder extends Service<KeyspaceForwarderSettings> {
   }
 
   #onEvent(pump: ForwardPump, event: KeyspaceEvent): void {
+    this.#metrics.received.inc();
     if (this.#excluded.has(event.key) || !this.#matches(event.key)) {
       this.#filtered++;
       return;

@@ -1,6 +1,7 @@
 import { dependency, KeelError, Service, type ServiceHealth } from '@keel/core';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
 import type { KeyspaceGap } from './keyspace-gap.js';
+import { KeyspaceWatcherPrometheus } from './keyspace-watcher-prometheus.js';
 import { KeyspaceWatcher, type KeyspaceCallback, type KeyspaceWatcherStats } from './keyspace-watcher.js';
 import {
   redisKeyspaceWatcherSettings,
@@ -28,6 +29,7 @@ export class RedisKeyspaceWatcher extends Service<RedisKeyspaceWatcherSettings> 
   readonly #callbacks = new Set<KeyspaceCallback>();
   readonly #gapListeners = new Set<(gap: KeyspaceGap) => void>();
   #watcher: KeyspaceWatcher | undefined;
+  readonly #metrics = new KeyspaceWatcherPrometheus(this.metricsSink);
 
   /** The running watcher (notices, stats, `done`). Throws `KEYSPACE_NOT_STARTED` before `init`. */
   get watcher(): KeyspaceWatcher {
@@ -83,6 +85,7 @@ export class RedisKeyspaceWatcher extends Service<RedisKeyspaceWatcherSettings> 
       },
     });
     this.#watcher = watcher;
+    this.#metrics.watch(watcher);
     await watcher.start();
     this.logger.info(
       { patterns: settings.patterns, events: settings.events, nodes: watcher.source.nodes() },

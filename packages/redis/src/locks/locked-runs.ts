@@ -13,6 +13,8 @@ export interface LockedRunsParts {
   readonly renew: (lock: Lock, ttl: number) => Promise<unknown>;
   /** Releases a lock (rejecting with `NotLockOwnerError` when it was not held any more). */
   readonly release: (client: RedisClient, lock: Lock) => Promise<void>;
+  /** Called once per run whose lock was lost (by a renewal, or found so at release). */
+  readonly onLost: () => void;
   readonly logger: Logger;
 }
 
@@ -72,7 +74,8 @@ export class LockedRuns {
       signal?.removeEventListener('abort', onAbort);
       this.#keepers.delete(keeper);
       const lost = keeper.endError instanceof LockLostError;
-      const releasing = this.#releaseAfter(client, lock, lost || failed);
+      if (lost) this.#parts.onLost();
+      const releasing = this.#releaseAfter(client, lock, lost, failed);
       this.#releasing.add(releasing);
       const forget = (): void => {
         this.#releasing.delete(releasing);
@@ -95,15 +98,18 @@ export class LockedRuns {
   }
 
   /**
-   * Releases a run's lock (also while closing); a lock found lost after `fn` succeeded
+   * Releases a run's lock (also while closing); a lock found not held at release is lost
+   * (reported, unless the run already knew: `lost`), and after `fn` succeeded (not `failed`)
    * becomes a `LockLostError`.
    */
-  async #releaseAfter(client: RedisClient, lock: Lock, quiet: boolean): Promise<void> {
+  async #releaseAfter(client: RedisClient, lock: Lock, lost: boolean, failed: boolean): Promise<void> {
     try {
       await this.#parts.release(client, lock);
     } catch (error) {
       if (error instanceof NotLockOwnerError) {
-        if (quiet) return;
+        if (lost) return;
+        this.#parts.onLost();
+        if (failed) return;
         throw new LockLostError(
           lock.keys,
           lock.identifier,

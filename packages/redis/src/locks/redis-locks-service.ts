@@ -1,5 +1,6 @@
 // RedisLocksService: distributed locks in Redis with fencing tokens (the service and its public methods).
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Service, dependency } from '@keel/core';
 import { groupBySlot } from '../cache/group-by-slot.js';
 import { defineLuaScripts, runLuaScript } from '../lua/lua-script.js';
@@ -32,6 +33,8 @@ import { releaseLock, renewLock, renewReplicatedLock } from './lock-owner-comman
 import { lockScripts, mexistsScript } from './lock-scripts.js';
 import { LockWaits } from './lock-waits.js';
 import { LockedRuns } from './locked-runs.js';
+import { LocksPrometheus } from './locks-prometheus.js';
+import { NotLockOwnerError } from './errors/not-lock-owner-error.js';
 import { ReleaseNotifier } from './release-notifier.js';
 import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-settings.js';
 import { replicaRequirement, ReplicaWaiter } from './wait-for-replicas.js';
@@ -66,6 +69,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   #closed = false;
   /** The notifier, if one was made (without making one). */
   readonly #currentNotifier = (): ReleaseNotifier | undefined => this.#notifier;
+  readonly #metrics = new LocksPrometheus(this.metricsSink);
   readonly #waits = new LockWaits({
     notifier: () => this.#notifierOf(),
     attempt: (client, request) => this.#attempt(client, request),
@@ -77,6 +81,9 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   readonly #runs = new LockedRuns({
     renew: (lock, ttl) => this.renew(lock, ttl),
     release: (client, lock) => this.#release(client, lock.keys, lock.identifier),
+    onLost: () => {
+      this.#metrics.lost();
+    },
     logger: this.logger,
   });
 
@@ -99,7 +106,11 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
    * `wait: false` refused at once with `LockExistsError`. Locks are not reentrant: a key held
    * by the same identifier is held. `signal` aborts the wait with `LockAbortedError`.
    */
-  async acquire(keys: LockKeys, options: AcquireOptions = {}): Promise<Lock> {
+  acquire(keys: LockKeys, options: AcquireOptions = {}): Promise<Lock> {
+    return this.#metrics.acquisition(this.#acquire(keys, options), performance.now());
+  }
+
+  async #acquire(keys: LockKeys, options: AcquireOptions): Promise<Lock> {
     const client = this.#open();
     const lockKeys = checkLockKeys(keys, this.#cluster);
     const identifier = checkLockIdentifier(options.identifier ?? `${this.app.id}:${randomUUID()}`);
@@ -128,7 +139,10 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   async release(target: LockKeys | Lock, identifier?: string): Promise<void> {
     const client = this.#open();
     const [keys, owner] = lockTargetOf(target, identifier, this.#cluster);
-    await this.#release(client, keys, owner);
+    await this.#release(client, keys, owner).catch((error: unknown) => {
+      if (error instanceof NotLockOwnerError) this.#metrics.lost();
+      throw error;
+    });
   }
 
   /**
@@ -156,9 +170,11 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
       this.settings.defaultTtlMs,
     );
     const replicas = replicaRequirement(isLockTarget ? target.replicas : undefined, undefined, this.settings);
-    return replicas.replicas > 0
+    const expiresAt = await (replicas.replicas > 0
       ? renewReplicatedLock(this.#replicas(), keys, owner, ttl, replicas)
-      : renewLock(client, keys, owner, ttl);
+      : renewLock(client, keys, owner, ttl));
+    this.#metrics.renewed(keys, owner, expiresAt);
+    return expiresAt;
   }
 
   /** The identifier holding `key`, or `null` when it is not locked. */
@@ -260,6 +276,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
   }
 
   #release(client: RedisClient, keys: readonly string[], owner: string): Promise<void> {
+    this.#metrics.released(keys, owner);
     return releaseLock(client, keys, owner, this.settings.channelPrefix, this.#currentNotifier);
   }
 

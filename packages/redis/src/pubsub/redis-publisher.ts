@@ -9,6 +9,7 @@ import {
   type StreamHeaders,
 } from '../streams/wire-format.js';
 import { topicChannel } from './pubsub-keys.js';
+import { publisherPrometheus } from './pubsub-prometheus.js';
 import { redisPublisherSettings, type RedisPublisherSettings } from './redis-publisher-settings.js';
 
 const transportDep = dependency(RedisTransportService, { setting: 'transport' });
@@ -36,6 +37,7 @@ export class RedisPublisher extends Service<RedisPublisherSettings> {
   static override dependencies = [transportDep];
 
   #closed = false;
+  readonly #published = publisherPrometheus(this.metricsSink);
 
   override init(): Promise<void> {
     this.#closed = false;
@@ -79,6 +81,11 @@ export class RedisPublisher extends Service<RedisPublisherSettings> {
 
   async #publish(channel: string, body: unknown, headers: StreamHeaders | undefined): Promise<number> {
     if (this.#closed) throw new StreamClientClosedError(this.name, 'used after close');
-    return this.use(transportDep).client.publish(channel, encodeStreamMessage(body, headers ?? {}));
+    const receivers = await this.use(transportDep).client.publish(
+      channel,
+      encodeStreamMessage(body, headers ?? {}),
+    );
+    this.#published.inc();
+    return receivers;
   }
 }

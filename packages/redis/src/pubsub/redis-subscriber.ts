@@ -12,6 +12,7 @@ import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
 import { decodeStreamMessage, parseRpcBody } from '../streams/wire-format.js';
 import { topicChannel } from './pubsub-keys.js';
+import { subscriberPrometheus } from './pubsub-prometheus.js';
 import { redisSubscriberSettings, type RedisSubscriberSettings } from './redis-subscriber-settings.js';
 
 const transportDep = dependency(RedisTransportService, { setting: 'transport' });
@@ -59,6 +60,7 @@ export class RedisSubscriber extends Service<RedisSubscriberSettings> {
     const namespace = this.settings.shared ? this.app.namespaceShared : this.app.namespace;
     this.channel = topicChannel(namespace, this.settings.topic);
     this.scope = parseScope(this.settings.scope);
+    subscriberPrometheus(this.metricsSink, () => this.metrics);
   }
 
   get metrics(): RedisSubscriberMetrics {

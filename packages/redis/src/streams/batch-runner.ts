@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import type { Logger } from '@keel/core';
+import { performance } from 'node:perf_hooks';
+import type { BoundHistogram, Logger } from '@keel/core';
 import type { AckBatcher } from './ack-batcher.js';
 import { Backoff } from './backoff.js';
 import type { ListenerCounters, RedisListenerEvents } from './listener-metrics.js';
@@ -22,6 +23,8 @@ export interface BatchRunnerOptions {
   readonly settle: SettleTarget;
   readonly acks: AckBatcher;
   readonly counters: ListenerCounters;
+  /** Observes each batch's seconds from its start to its acknowledgement. */
+  readonly batchSeconds: BoundHistogram;
   readonly events: EventEmitter<RedisListenerEvents>;
   readonly logger: Logger;
   /** Called when a batch could not be acknowledged and stays pending. */
@@ -52,7 +55,8 @@ export class BatchRunner {
 
   /** Starts a batch; `release` frees its slot (called once its handlers settled, or at the end). */
   start(entries: readonly RunnableEntry[], release: () => void): void {
-    const { counters } = this.#options;
+    const { counters, batchSeconds } = this.#options;
+    const started = performance.now();
     for (const entry of entries) this.#inFlight.add(entry.id);
     counters.inFlight += entries.length;
     let released = false;
@@ -64,6 +68,7 @@ export class BatchRunner {
     const batch = this.#run(entries, releaseOnce).finally(() => {
       for (const entry of entries) this.#inFlight.delete(entry.id);
       counters.inFlight -= entries.length;
+      batchSeconds.observe((performance.now() - started) / 1000);
       releaseOnce();
       this.#batches.delete(batch);
     });

@@ -1,6 +1,7 @@
 // RedisListener: the service that consumes a topic stream with a consumer group and runs its messages as JSON-RPC.
 import { EventEmitter } from 'node:events';
 import {
+  type BoundHistogram,
   dependency,
   JSONRPCServer,
   KeelError,
@@ -20,6 +21,7 @@ import { BatchRunner } from './batch-runner.js';
 import { BlockingReader } from './blocking-reader.js';
 import { ListenerLoops, type ListenerRunning } from './listener-loops.js';
 import { ListenerCounters, type RedisListenerEvents, type RedisListenerMetrics } from './listener-metrics.js';
+import { listenerPrometheus } from './listener-prometheus.js';
 import { LocksPauseLock } from './locks-pause-lock.js';
 import { KeyPauseLock, pauseLockKey } from './pause-lock.js';
 import { PauseState } from './pause-state.js';
@@ -77,6 +79,7 @@ export class RedisListener extends Service<RedisListenerSettings> {
   readonly events: EventEmitter<RedisListenerEvents> = new EventEmitter<RedisListenerEvents>();
 
   readonly #counters = new ListenerCounters();
+  readonly #batchSeconds: BoundHistogram;
   readonly #loopRunner: ListenerLoops;
   #running: ListenerRunning | undefined;
   #stop = new AbortController();
@@ -90,6 +93,13 @@ export class RedisListener extends Service<RedisListenerSettings> {
     this.group = this.settings.groupId ?? this.app.name;
     this.consumer = this.settings.consumerId ?? this.app.id;
     this.scope = parseScope(this.settings.scope);
+    const labels = { stream: this.stream, group: this.group };
+    this.#batchSeconds = listenerPrometheus(
+      this.metricsSink,
+      labels,
+      this.#counters,
+      () => this.#running?.pause.paused ?? false,
+    );
     this.#loopRunner = new ListenerLoops({
       settings: this.settings,
       stream: this.stream,
@@ -150,6 +160,7 @@ export class RedisListener extends Service<RedisListenerSettings> {
       },
       acks: new AckBatcher(client, this.stream, this.group),
       counters: this.#counters,
+      batchSeconds: this.#batchSeconds,
       events: this.events,
       logger: this.logger,
       onUnacknowledged: () => {

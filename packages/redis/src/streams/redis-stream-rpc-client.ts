@@ -8,6 +8,7 @@ import {
   type RedisStreamRpcClientSettings,
 } from './redis-stream-rpc-client-settings.js';
 import { ReplyReader } from './reply-reader.js';
+import { StreamClientPrometheus } from './stream-client-prometheus.js';
 import { XaddBatcher } from './xadd-batcher.js';
 import { CORRELATION_ID_HEADER, headerValue, REPLY_TO_HEADER } from './rpc-reply.js';
 import { StreamClientClosedError, StreamRequestTimeoutError } from './stream-errors.js';
@@ -43,6 +44,7 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
   #replies: Promise<ReplyReader> | undefined;
   #closed = false;
   #sequence = 0;
+  readonly #metrics = new StreamClientPrometheus(this.metricsSink);
   /** Stream keys by `<app>.<topic>` (`app` empty for the shared namespace; valid parts hold no `.`). */
   readonly #streamKeys = new Map<string, string>();
 
@@ -55,7 +57,9 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
     const transport = this.use(transportDep);
     requireWritableTransport(transport, `RedisStreamRPCClient "${this.name}"`);
     this.#client = transport.client;
-    this.#batcher = new XaddBatcher(transport.client);
+    this.#batcher = new XaddBatcher(transport.client, (key, count, ok) => {
+      this.#metrics.written(key, count, ok);
+    });
     this.#closed = false;
     return Promise.resolve();
   }
@@ -189,7 +193,7 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
       await this.#add(stream, [method, params ?? null], headers, options.maxLen).catch((error: unknown) => {
         waiting.cancel(error instanceof Error ? error : new Error(String(error)));
       });
-      return (await waiting.promise) as T;
+      return (await this.#metrics.request(stream, method, waiting.promise)) as T;
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -219,7 +223,16 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
       cap === null
         ? client.xadd(key, id, MESSAGE_FIELD, payload)
         : client.xadd(key, 'MAXLEN', '~', cap, id, MESSAGE_FIELD, payload);
-    return added.then((entryId) => entryId ?? '');
+    return added.then(
+      (entryId) => {
+        this.#metrics.written(key, 1, true);
+        return entryId ?? '';
+      },
+      (error: unknown) => {
+        this.#metrics.written(key, 1, false);
+        throw error;
+      },
+    );
   }
 
   #replyReader(): Promise<ReplyReader> {

@@ -18,6 +18,9 @@ interface QueuedAdd {
   reject(error: unknown): void;
 }
 
+/** Told how many messages went to `key` (`ok`), or failed to. */
+export type WrittenListener = (key: string, count: number, ok: boolean) => void;
+
 /**
  * Adds the messages written during one tick of the event loop together: the messages for one
  * stream (and cap) go in one call of a Lua script that runs their `XADD`s in order, so a burst
@@ -26,10 +29,12 @@ interface QueuedAdd {
  */
 export class XaddBatcher {
   readonly #client: RedisClient;
+  readonly #written: WrittenListener;
   #queue: QueuedAdd[] = [];
 
-  constructor(client: RedisClient) {
+  constructor(client: RedisClient, written: WrittenListener = () => undefined) {
     this.#client = client;
+    this.#written = written;
     defineLuaScripts(client, [xaddManyScript]);
   }
 
@@ -56,9 +61,11 @@ export class XaddBatcher {
           : this.#client.xadd(only.key, 'MAXLEN', '~', only.cap, '*', MESSAGE_FIELD, only.payload);
       added.then(
         (id) => {
+          this.#written(only.key, 1, true);
           only.resolve(id ?? '');
         },
         (error: unknown) => {
+          this.#written(only.key, 1, false);
           only.reject(error);
         },
       );
@@ -78,13 +85,19 @@ export class XaddBatcher {
     runLuaScript(this.#client, xaddManyScript, [first.key], args).then(
       (ids) => {
         const list = Array.isArray(ids) ? (ids as unknown[]) : [];
+        let added = 0;
         group.forEach((item, index) => {
           const id = list[index];
-          if (typeof id === 'string') item.resolve(id);
-          else item.reject(new Error('no entry id for a batched XADD'));
+          if (typeof id === 'string') {
+            added += 1;
+            item.resolve(id);
+          } else item.reject(new Error('no entry id for a batched XADD'));
         });
+        this.#written(first.key, added, true);
+        if (added < group.length) this.#written(first.key, group.length - added, false);
       },
       (error: unknown) => {
+        this.#written(first.key, group.length, false);
         for (const item of group) item.reject(error);
       },
     );

@@ -15,6 +15,7 @@ import { probeSeeds } from './probe-seeds.js';
 import { redisTransportSettings, type RedisTransportSettings } from './redis-transport-settings.js';
 import { scrubError, scrubSecrets } from './scrub-secrets.js';
 import { serverAddressOf } from './server-address.js';
+import { TransportPrometheus } from './transport-prometheus.js';
 import { within } from '../util/within.js';
 
 /** What a {@link RedisTransportService} reports on its `events`. */
@@ -55,6 +56,10 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
   #target: ConnectionTarget | undefined;
   readonly #owned = new Set<RedisClient>();
   #closing = false;
+  readonly #metrics = new TransportPrometheus(this.metricsSink, {
+    client: () => (this.#closing ? undefined : this.#client),
+    connections: () => this.#owned.size,
+  });
 
   /** The shared ioredis client. Throws `REDIS_NOT_CONNECTED` before `init` and after `close`. */
   get client(): RedisClient {
@@ -185,6 +190,7 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     this.#owned.add(client);
     client.once('end', () => this.#owned.delete(client));
     this.#watch(client, phase);
+    this.#metrics.watch(client);
     try {
       await connectClient(client, this.settings.connectTimeout, signal);
       phase.connected = true;

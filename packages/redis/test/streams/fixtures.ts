@@ -146,6 +146,8 @@ export interface StartAppOptions {
   readonly subscriber?: Partial<RedisSubscriberSettings>;
   /** Serve the ext methods (default true). */
   readonly ext?: boolean;
+  /** More of the `app:` section (e.g. `metrics: false`). */
+  readonly app?: object;
 }
 
 const apps: App[] = [];
@@ -163,6 +165,7 @@ export async function startApp(target: RedisTarget, options: StartAppOptions = {
   const { listener = {}, subscriber } = options;
   const app = await startTestApp({
     name: options.name ?? appName(),
+    ...(options.app === undefined ? {} : { app: options.app }),
     classes: [
       RedisTransportService,
       JSONRPCServer,
