@@ -166,3 +166,21 @@ export function metricValue(
   }
   return found[0]?.value;
 }
+
+/**
+ * The sum of the values of every sample named `name` whose labels include `labels` (e.g. a
+ * counter over all its streams); `undefined` when none matches.
+ */
+export function metricSum(
+  samples: readonly PrometheusSample[],
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | undefined {
+  const wanted = Object.entries(labels);
+  let sum: number | undefined;
+  for (const sample of samples) {
+    if (sample.name !== name || !wanted.every(([key, value]) => sample.labels[key] === value)) continue;
+    sum = (sum ?? 0) + sample.value;
+  }
+  return sum;
+}

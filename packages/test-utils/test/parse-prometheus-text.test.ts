@@ -1,6 +1,6 @@
 import { AppMetrics } from '@keel/core';
 import { describe, expect, it } from 'vitest';
-import { metricValue, parsePrometheusText } from '../src/parse-prometheus-text.js';
+import { metricSum, metricValue, parsePrometheusText } from '../src/parse-prometheus-text.js';
 
 describe('parsePrometheusText', () => {
   it('parses Prometheus text with labels, escapes, special values and timestamps', () => {
@@ -32,6 +32,10 @@ describe('parsePrometheusText', () => {
     expect(metricValue(samples, 'keel_gauge', { x: '1' })).toBe(-Infinity);
     expect(metricValue(samples, 'keel_missing')).toBeUndefined();
     expect(() => metricValue(samples, 'keel_demo_total')).toThrow(/2 samples of keel_demo_total/);
+    expect(metricSum(samples, 'keel_demo_total')).toBe(
+      (metricValue(samples, 'keel_demo_total', { app: 'a' }) ?? 0) + 1000,
+    );
+    expect(metricSum(samples, 'keel_missing')).toBeUndefined();
   });
 
   it('parses OpenMetrics text ending in # EOF', () => {

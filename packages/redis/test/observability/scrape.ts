@@ -1,6 +1,6 @@
 // scrape: an app's metrics as the admin endpoint serves them, parsed strictly, for exact assertions.
 import type { App } from '@keel/core';
-import { metricValue, parsePrometheusText, type PrometheusSample } from '../../../test-utils/src/index.js';
+import { metricSum, parsePrometheusText, type PrometheusSample } from '../../../test-utils/src/index.js';
 
 /** The app's samples, parsed from `app.metrics.text()` (the text `/metrics` serves). */
 export async function scrape(app: App): Promise<Scrape> {
@@ -13,7 +13,7 @@ export class Scrape {
 
   /** The sum of the series of `name` with these labels; throws when there is none. */
   value(name: string, labels: Record<string, string> = {}): number {
-    const value = metricValue(this.samples, name, labels);
+    const value = metricSum(this.samples, name, labels);
     if (value === undefined) {
       throw new Error(`no series ${name}${JSON.stringify(labels)} in the scrape`);
     }
