@@ -8,3 +8,4 @@ export * from './start-test-app.js';
 export * from './capture-logger.js';
 export * from './start-sentinel.js';
 export * from './sentinel-admin.js';
+export * from './in-memory-tracing.js';

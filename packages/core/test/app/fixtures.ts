@@ -79,7 +79,15 @@ export function config(services: ServiceConfig[], app: Partial<AppConfig['app']>
   return {
     packages: [],
     files: ['app.yaml'],
-    app: { name: 'test', env: 'dev', initTimeoutMs: 2000, closeTimeoutMs: 1000, logLevel: 'silent', metrics: true, ...app },
+    app: {
+      name: 'test',
+      env: 'dev',
+      initTimeoutMs: 2000,
+      closeTimeoutMs: 1000,
+      logLevel: 'silent',
+      metrics: true,
+      ...app,
+    },
     services: services.map((s, i) => ({ ...s, source: { file: 'app.yaml', path: `services[${i}]` } })),
   };
 }
