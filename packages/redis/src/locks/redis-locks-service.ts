@@ -31,6 +31,7 @@ import {
 import { releaseLock, renewLock, renewReplicatedLock } from './lock-owner-commands.js';
 import { lockScripts, mexistsScript } from './lock-scripts.js';
 import { LockWaits } from './lock-waits.js';
+import { traceLocks } from './locks-tracing.js';
 import { LockedRuns } from './locked-runs.js';
 import { ReleaseNotifier } from './release-notifier.js';
 import { redisLocksSettings, type RedisLocksSettings } from './redis-locks-settings.js';
@@ -87,6 +88,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
 
   override init(): Promise<void> {
     this.#closed = false;
+    if (this.settings.tracing) traceLocks(this);
     this.#setup();
     return Promise.resolve();
   }
