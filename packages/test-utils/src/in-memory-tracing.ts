@@ -1,5 +1,6 @@
 // startInMemoryTracing: a real OpenTelemetry SDK (in-memory exporter, AsyncLocalStorage context) registered globally for tests and benches.
 import { context, propagation, trace } from '@opentelemetry/api';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
@@ -55,5 +56,34 @@ export function startInMemoryTracing(options: InMemoryTracingOptions = {}): InMe
       context.disable();
       propagation.disable();
     },
+  };
+}
+
+/**
+ * {@link startInMemoryTracing} for the tests of the calling block: registered before them,
+ * emptied before each, unregistered after them.
+ */
+export function useInMemoryTracing(options: InMemoryTracingOptions = {}): InMemoryTracing {
+  let started: InMemoryTracing | undefined;
+  beforeAll(() => {
+    started = startInMemoryTracing(options);
+  });
+  beforeEach(() => {
+    started?.reset();
+  });
+  afterAll(async () => {
+    await started?.stop();
+    started = undefined;
+  });
+  const current = (): InMemoryTracing => {
+    if (started === undefined) throw new Error('in-memory tracing is not started (use it inside a test)');
+    return started;
+  };
+  return {
+    spans: () => current().spans(),
+    reset: () => {
+      current().reset();
+    },
+    stop: () => current().stop(),
   };
 }

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger } from '../../../test-utils/src/capture-logger.js';
-import { startInMemoryTracing, type InMemoryTracing } from '../../../test-utils/src/in-memory-tracing.js';
+import { useInMemoryTracing } from '../../../test-utils/src/in-memory-tracing.js';
 import { coreTracer } from '../../src/tracing/tracer-source.js';
 import { Scope } from '../../src/rpc/scope.js';
 import { probe, req, startServer, stopAll, until } from './fixtures.js';
@@ -85,16 +85,7 @@ describe('JSONRPCServer without an OpenTelemetry SDK', () => {
 });
 
 describe('JSONRPCServer spans', () => {
-  let tracing: InMemoryTracing;
-  beforeAll(() => {
-    tracing = startInMemoryTracing();
-  });
-  afterAll(async () => {
-    await tracing.stop();
-  });
-  beforeEach(() => {
-    tracing.reset();
-  });
+  const tracing = useInMemoryTracing();
 
   it('makes a SERVER span per call, named after the method, a child of the active span, active in the handler', async () => {
     const { server } = await startServer();

@@ -1,10 +1,9 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import {
   describeBoth,
-  type InMemoryTracing,
   type RedisTarget,
-  startInMemoryTracing,
+  useInMemoryTracing,
   waitUntil,
 } from '../../../test-utils/src/index.js';
 import { RedisPublisher } from '../../src/pubsub/redis-publisher.js';
@@ -42,16 +41,7 @@ for (const propagator of [false, true]) {
   describeBoth(
     `stream tracing (${how})`,
     (target) => {
-      let tracing: InMemoryTracing;
-      beforeAll(() => {
-        tracing = startInMemoryTracing({ propagator });
-      });
-      afterAll(async () => {
-        await tracing.stop();
-      });
-      beforeEach(() => {
-        tracing.reset();
-      });
+      const tracing = useInMemoryTracing({ propagator });
 
       it('follows a call from the client app through the stream into the server app: one trace', async () => {
         const { client, server, stream } = await twoApps(target);
