@@ -1,7 +1,6 @@
 // traceCache: the spans of RedisCache's methods, made only with its `tracing: true` setting.
 import type { Span } from '@opentelemetry/api';
 import { firstKey, keyCount, type TracedCall, traceMethods } from '../tracing/traced-methods.js';
-import type { RedisCache } from './redis-cache.js';
 
 /** A read of one value: `keel.cache.hit` (not set when the read was queued on a `conn`). */
 const read: TracedCall = {
@@ -18,8 +17,9 @@ const manyKeys: TracedCall = { attributes: keyCount };
  * `db.operation.name` the method, `keel.key` or `keel.key_count`; `keel.cache.hit` on `get` and
  * `hget`, `keel.cache.hits` on `mget`). See docs/cache.md.
  */
-export function traceCache(cache: RedisCache): void {
-  traceMethods(cache, 'cache', {
+export function traceCache(cache: object): void {
+  // `object`, not RedisCache: importing its type back would be an import cycle.
+  traceMethods(cache as Record<string, unknown>, 'cache', {
     get: read,
     hget: read,
     getOrSet: oneKey,

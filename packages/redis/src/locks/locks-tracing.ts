@@ -1,7 +1,6 @@
 // traceLocks: the spans of RedisLocksService's methods, made only with its `tracing: true` setting.
 import type { Attributes, Span } from '@opentelemetry/api';
 import { firstKey, type TracedCall, traceMethods } from '../tracing/traced-methods.js';
-import type { RedisLocksService } from './redis-locks-service.js';
 
 /** `keel.lock.keys`: the keys of a `LockKeys` argument or of a `Lock`. */
 function lockKeys(args: readonly unknown[]): Attributes {
@@ -21,8 +20,9 @@ const onKeys: TracedCall = { attributes: lockKeys };
  * `LockTimeoutError` sets status ERROR. `withLock`'s span contains its `lock.acquire` span and
  * the function's own spans.
  */
-export function traceLocks(locks: RedisLocksService): void {
-  traceMethods(locks, 'lock', {
+export function traceLocks(locks: object): void {
+  // `object`, not RedisLocksService: importing its type back would be an import cycle.
+  traceMethods(locks as Record<string, unknown>, 'lock', {
     acquire: {
       attributes: lockKeys,
       result: (lock: unknown, span: Span) => {
