@@ -13,6 +13,12 @@ import type {
 } from './metrics-sink.js';
 import { SECONDS_BUCKETS } from './metrics-sink.js';
 import { NOOP_METRICS } from './noop-metrics.js';
+import {
+  BoundCounterSeries,
+  BoundGaugeSeries,
+  BoundHistogramSeries,
+  type FlushedSeries,
+} from './bound-series.js';
 
 type Kind = 'counter' | 'gauge' | 'histogram';
 type PromMetric = Counter | Gauge | Histogram;
@@ -23,6 +29,17 @@ interface Declared {
   readonly labelNames: readonly string[];
   readonly metric: PromMetric;
   readonly collectors: GaugeCollector[];
+  /** Bound series, flushed into the metric on every scrape (before it is read). */
+  readonly bound: FlushedSeries[];
+}
+
+/** The options every metric is made with: the `collect` hook flushes its bound series. */
+interface MetricBase {
+  name: string;
+  help: string;
+  labelNames: string[];
+  registers: Registry[];
+  collect: () => void;
 }
 
 /** Options of {@link AppMetrics}. */
@@ -64,7 +81,8 @@ export class AppMetrics {
           inc: (labels, value = 1) => {
             counter.inc(withService(service, labels), value);
           },
-          bind: (labels) => counter.labels(withService(service, labels)),
+          bind: (labels) =>
+            this.#bind(spec.name, new BoundCounterSeries(counter, withService(service, labels))),
         };
       },
       gauge: <L extends string>(spec: GaugeSpec<L>): GaugeMetric<L> => {
@@ -76,6 +94,7 @@ export class AppMetrics {
             return new Gauge({
               ...base,
               async collect() {
+                base.collect();
                 for (const run of collectors) await run();
               },
             });
@@ -86,7 +105,7 @@ export class AppMetrics {
           set: (labels, value) => {
             gauge.set(withService(service, labels), value);
           },
-          bind: (labels) => gauge.labels(withService(service, labels)),
+          bind: (labels) => this.#bind(spec.name, new BoundGaugeSeries(gauge, withService(service, labels))),
         };
         const { collect } = spec;
         if (collect !== undefined) this.#collectorsOf(spec.name).push(() => collect(facade));
@@ -99,7 +118,8 @@ export class AppMetrics {
           observe: (labels, value) => {
             histogram.observe(withService(service, labels), value);
           },
-          bind: (labels) => histogram.labels(withService(service, labels)),
+          bind: (labels) =>
+            this.#bind(spec.name, new BoundHistogramSeries(histogram, withService(service, labels), buckets)),
         };
       },
     };
@@ -118,7 +138,7 @@ export class AppMetrics {
   #declare<M extends PromMetric>(
     kind: Kind,
     spec: MetricSpec<string>,
-    create: (base: { name: string; help: string; labelNames: string[]; registers: Registry[] }) => M,
+    create: (base: MetricBase) => M,
     collectors: GaugeCollector[] = [],
   ): M {
     const labelNames = ['service', ...(spec.labelNames ?? [])];
@@ -132,9 +152,25 @@ export class AppMetrics {
       }
       return existing.metric as M;
     }
-    const metric = create({ name: spec.name, help: spec.help, labelNames, registers: [this.registry] });
-    this.#declared.set(spec.name, { kind, labelNames, metric, collectors });
+    const bound: FlushedSeries[] = [];
+    const collect = (): void => {
+      for (const series of bound) series.flush();
+    };
+    const metric = create({
+      name: spec.name,
+      help: spec.help,
+      labelNames,
+      registers: [this.registry],
+      collect,
+    });
+    this.#declared.set(spec.name, { kind, labelNames, metric, collectors, bound });
     return metric;
+  }
+
+  /** Registers a bound series of the metric `name` for flushing; returns it. */
+  #bind<S extends FlushedSeries>(name: string, series: S): S {
+    this.#declared.get(name)?.bound.push(series);
+    return series;
   }
 
   #collectorsOf(name: string): GaugeCollector[] {

@@ -1,5 +1,4 @@
 // RpcTelemetry: the JSON-RPC server's metrics (requests by method and outcome, duration, in flight) and its span per call.
-import { performance } from 'node:perf_hooks';
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type {
   BoundCounter,
@@ -22,6 +21,14 @@ const OK = 'ok';
 /** Longest method name recorded as `rpc.method_original` on the span of an unknown method. */
 const MAX_ORIGINAL_METHOD_CHARS = 256;
 
+/** The bound series of one method. */
+interface MethodSeries {
+  readonly ok: BoundCounter;
+  /** By JSON-RPC error code. */
+  readonly failures: Map<string, BoundCounter>;
+  readonly duration: BoundHistogram;
+}
+
 /**
  * What the JSON-RPC server records per call, kept out of its hot path: with metrics off
  * (`app.metrics: false`) no clock is read and nothing is counted; without an OpenTelemetry SDK no
@@ -40,8 +47,8 @@ export class RpcTelemetry {
   readonly #requests: CounterMetric<'method' | 'outcome'>;
   readonly #duration: HistogramMetric<'method'>;
   readonly #inFlight: BoundGauge;
-  readonly #counters = new Map<string, Map<string, BoundCounter>>();
-  readonly #histograms = new Map<string, BoundHistogram>();
+  /** Bound series per method: one lookup per answered call. */
+  readonly #series = new Map<string, MethodSeries>();
 
   constructor(sink: MetricsSink) {
     this.#metrics = sink.enabled;
@@ -94,8 +101,9 @@ export class RpcTelemetry {
     span?.end();
     if (!this.#metrics) return;
     this.#inFlight.dec();
-    this.#histogram(method).observe((performance.now() - started) / 1000);
-    this.#counter(method, OK).inc();
+    const series = this.#seriesOf(method);
+    series.duration.observe((performance.now() - started) / 1000);
+    series.ok.inc();
   }
 
   /** The call begun at `started` failed with `error` (its failure is counted by {@link countFailure}). */
@@ -109,34 +117,32 @@ export class RpcTelemetry {
     }
     if (!this.#metrics) return;
     this.#inFlight.dec();
-    this.#histogram(method).observe((performance.now() - started) / 1000);
+    this.#seriesOf(method).duration.observe((performance.now() - started) / 1000);
   }
 
   /** Counts a failed call (every failure, admitted or refused before admission) under `method`. */
   countFailure(method: string, code: number): void {
-    if (this.#metrics) this.#counter(method, String(code)).inc();
-  }
-
-  #counter(method: string, outcome: string): BoundCounter {
-    let byOutcome = this.#counters.get(method);
-    if (byOutcome === undefined) {
-      byOutcome = new Map();
-      this.#counters.set(method, byOutcome);
-    }
-    let counter = byOutcome.get(outcome);
+    if (!this.#metrics) return;
+    const { failures } = this.#seriesOf(method);
+    const outcome = String(code);
+    let counter = failures.get(outcome);
     if (counter === undefined) {
       counter = this.#requests.bind({ method, outcome });
-      byOutcome.set(outcome, counter);
+      failures.set(outcome, counter);
     }
-    return counter;
+    counter.inc();
   }
 
-  #histogram(method: string): BoundHistogram {
-    let histogram = this.#histograms.get(method);
-    if (histogram === undefined) {
-      histogram = this.#duration.bind({ method });
-      this.#histograms.set(method, histogram);
+  #seriesOf(method: string): MethodSeries {
+    let series = this.#series.get(method);
+    if (series === undefined) {
+      series = {
+        ok: this.#requests.bind({ method, outcome: OK }),
+        failures: new Map(),
+        duration: this.#duration.bind({ method }),
+      };
+      this.#series.set(method, series);
     }
-    return histogram;
+    return series;
   }
 }

@@ -354,6 +354,7 @@ describe('service entries', () => {
       initTimeoutMs: 5000,
       closeTimeoutMs: 2000,
       logLevel: 'warn',
+      metrics: true,
     });
     const bad = await load('app: {name: "", logLevel: loud, init_timeout_ms: 1.5}\n');
     expect(await configIssues(bad.result)).toMatchObject([
