@@ -260,7 +260,14 @@ describeBoth('RedisMapService', (target) => {
     const config: AppConfig = {
       packages: [],
       files: ['map.yaml'],
-      app: { name: 'mapapp', env: 'test', initTimeoutMs: 30_000, closeTimeoutMs: 5_000, logLevel: 'silent', metrics: true },
+      app: {
+        name: 'mapapp',
+        env: 'test',
+        initTimeoutMs: 30_000,
+        closeTimeoutMs: 5_000,
+        logLevel: 'silent',
+        metrics: true,
+      },
       services: [
         {
           cls: 'RedisTransportService',
