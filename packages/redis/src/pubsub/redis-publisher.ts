@@ -82,7 +82,7 @@ export class RedisPublisher extends Service<RedisPublisherSettings> {
   async #publish(channel: string, body: unknown, headers: StreamHeaders | undefined): Promise<number> {
     if (this.#closed) throw new StreamClientClosedError(this.name, 'used after close');
     const { client } = this.use(transportDep);
-    const span = startProducerSpan({ destination: channel, body, operation: 'publish' });
+    const span = startProducerSpan(channel, body, 'publish');
     if (span === undefined) return client.publish(channel, encodeStreamMessage(body, headers ?? {}));
     return endWhenSent(
       span,

@@ -23,14 +23,17 @@ export interface ProcessTrace {
   end(failure?: string): void;
 }
 
-/** A message as the telemetry sees it. */
+/** A decoded message. */
 export interface ProcessedMessage {
-  /** The stream entry id (none for pub/sub). */
-  readonly id?: string;
-  /** Deliveries of the entry, this one included (streams). */
-  readonly deliveries?: number;
   readonly body: unknown;
   readonly headers: Readonly<Record<string, unknown>>;
+}
+
+/** The stream entry a message came in (none for pub/sub). */
+export interface ProcessedEntry {
+  readonly id: string;
+  /** Deliveries of the entry, this one included. */
+  readonly deliveries: number;
 }
 
 /**
@@ -49,8 +52,8 @@ export class ConsumerTelemetry {
     this.#name = `process ${target.destination}`;
   }
 
-  /** Starts the span of `message`; `undefined` without an SDK. */
-  start(message: ProcessedMessage): ProcessTrace | undefined {
+  /** Starts the span of `message` (read from `entry`); `undefined` without an SDK. */
+  start(message: ProcessedMessage, entry?: ProcessedEntry): ProcessTrace | undefined {
     const tracer = redisTracer();
     if (tracer === undefined) return undefined;
     const parent = extractTraceContext(message.headers);
@@ -60,7 +63,7 @@ export class ConsumerTelemetry {
       { kind: SpanKind.CONSUMER, ...(creation === undefined ? {} : { links: [{ context: creation }] }) },
       parent,
     );
-    if (span.isRecording()) this.#describe(span, message);
+    if (span.isRecording()) this.#describe(span, message, entry);
     const active: Context = trace.setSpan(parent, span);
     return {
       run: (work) => context.with(active, work),
@@ -71,7 +74,7 @@ export class ConsumerTelemetry {
     };
   }
 
-  #describe(span: Span, message: ProcessedMessage): void {
+  #describe(span: Span, message: ProcessedMessage, entry: ProcessedEntry | undefined): void {
     const { destination, group, consumer } = this.#target;
     span.setAttributes({
       [Attr.SYSTEM]: MESSAGING_SYSTEM,
@@ -81,8 +84,10 @@ export class ConsumerTelemetry {
     });
     if (group !== undefined) span.setAttribute(Attr.CONSUMER_GROUP, group);
     if (consumer !== undefined) span.setAttribute(Attr.CLIENT_ID, consumer);
-    if (message.id !== undefined) span.setAttribute(Attr.MESSAGE_ID, message.id);
-    if (message.deliveries !== undefined) span.setAttribute(Attr.DELIVERY_COUNT, message.deliveries);
+    if (entry !== undefined) {
+      span.setAttribute(Attr.MESSAGE_ID, entry.id);
+      span.setAttribute(Attr.DELIVERY_COUNT, entry.deliveries);
+    }
     const correlation = message.headers[CORRELATION_ID_HEADER];
     if (typeof correlation === 'string' && correlation !== '')
       span.setAttribute(Attr.CONVERSATION_ID, correlation);

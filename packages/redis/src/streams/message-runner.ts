@@ -88,7 +88,7 @@ export async function runEntry(entry: RunnableEntry, context: RunnerContext): Pr
     );
     return { kind: 'dead', error, ...(reply === undefined ? {} : { reply }) };
   }
-  const traced = context.telemetry?.start({ ...message, id: entry.id, deliveries: entry.deliveries });
+  const traced = context.telemetry?.start(message, entry);
   if (traced === undefined) return runMessage(entry, message, calls, context);
   const outcome = await traced.run(() => runMessage(entry, message, calls, context));
   traced.end(failureOf(outcome));

@@ -13,36 +13,32 @@ import { describeCalls } from '../tracing/message-calls.js';
 import { Attr, MESSAGING_SYSTEM, redisTracer } from '../tracing/redis-tracer.js';
 import type { StreamHeaders } from './wire-format.js';
 
-/** What a producer span describes. */
-export interface ProducedMessage {
-  /** The stream key or channel. */
-  readonly destination: string;
-  /** The message body (its calls name the span's `keel.rpc.*` attributes). */
-  readonly body: unknown;
-  /** `publish` (call, callMultiple, write, pub/sub) or `request` (a request waiting for its reply). */
-  readonly operation: 'publish' | 'request';
-  /** The request's Correlation-Id. */
-  readonly conversationId?: string;
-}
-
 /**
- * Starts the span of a message about to be sent — kind PRODUCER, named `<operation> <destination>`,
- * `messaging.operation.type` `publish` — as a child of the active context. `undefined` without an
- * OpenTelemetry SDK (nothing else is done then).
+ * Starts the span of a message about to be sent to `destination` (a stream key or channel) —
+ * kind PRODUCER, named `<operation> <destination>`, `messaging.operation.type` `publish` — as a
+ * child of the active context. `operation` is `publish` (call, callMultiple, write, pub/sub) or
+ * `request` (a request waiting for its reply, whose Correlation-Id is `conversationId`); the
+ * calls of `body` give the `keel.rpc.*` attributes. `undefined` without an OpenTelemetry SDK
+ * (nothing else is done then: arguments are positional so that no object is made for it).
  */
-export function startProducerSpan(message: ProducedMessage): Span | undefined {
+export function startProducerSpan(
+  destination: string,
+  body: unknown,
+  operation: 'publish' | 'request',
+  conversationId?: string,
+): Span | undefined {
   const tracer = redisTracer();
   if (tracer === undefined) return undefined;
-  const span = tracer.startSpan(`${message.operation} ${message.destination}`, { kind: SpanKind.PRODUCER });
+  const span = tracer.startSpan(`${operation} ${destination}`, { kind: SpanKind.PRODUCER });
   if (span.isRecording()) {
     span.setAttributes({
       [Attr.SYSTEM]: MESSAGING_SYSTEM,
-      [Attr.DESTINATION]: message.destination,
+      [Attr.DESTINATION]: destination,
       [Attr.OPERATION_TYPE]: 'publish',
-      [Attr.OPERATION_NAME]: message.operation,
+      [Attr.OPERATION_NAME]: operation,
     });
-    if (message.conversationId !== undefined) span.setAttribute(Attr.CONVERSATION_ID, message.conversationId);
-    describeCalls(span, message.body);
+    if (conversationId !== undefined) span.setAttribute(Attr.CONVERSATION_ID, conversationId);
+    describeCalls(span, body);
   }
   return span;
 }

@@ -174,12 +174,7 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
       ...(hasDeadline ? {} : { Deadline: (Date.now() + timeout) / 1000 }),
     };
     const body = [method, params ?? null];
-    const span = startProducerSpan({
-      destination: stream,
-      body,
-      operation: 'request',
-      conversationId: correlationId,
-    });
+    const span = startProducerSpan(stream, body, 'request', correlationId);
     const waiting = reader.expect(
       correlationId,
       span && ((entryId, replyHeaders) => span.addLinks(replyLink(reader.key, entryId, replyHeaders))),
@@ -221,7 +216,7 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
     maxLen: number | null | undefined,
     id = '*',
   ): Promise<string> {
-    const span = startProducerSpan({ destination: key, body, operation: 'publish' });
+    const span = startProducerSpan(key, body, 'publish');
     if (span === undefined) return this.#write(key, body, headers, maxLen, id);
     return endWhenSent(span, this.#write(key, body, tracedHeaders(span, headers), maxLen, id));
   }
