@@ -21,6 +21,8 @@ export interface BenchAppOptions {
   readonly services: readonly BenchServiceEntry[];
   /** App name (the middle part of its keys). @default "bench" */
   readonly name?: string;
+  /** `app:` settings over the bench's (e.g. `{ metrics: false }`). */
+  readonly app?: object;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function startBenchApp(options: BenchAppOptions): Promise<App> {
   const name = options.name ?? 'bench';
   const registry = new ServiceRegistry().register(...options.classes);
   const config = await configFromObject(
-    { app: { name, env: 'bench', logLevel: 'silent' }, services: options.services },
+    { app: { name, env: 'bench', logLevel: 'silent', ...options.app }, services: options.services },
     { registry, env: {}, source: `${name}.bench.yaml` },
   );
   const app = new App(config, { registry });

@@ -12,6 +12,7 @@ import { redisTransportEntry, startBenchApp } from '../harness/bench-app.js';
 import type { Cleanup } from '../harness/cleanup.js';
 import { rawRedis, startBenchRedis } from '../harness/bench-redis.js';
 import type { BenchCase } from '../harness/suite.js';
+import { streamsTelemetryRows } from './streams-telemetry.js';
 import { defineSuite } from '../harness/suite.js';
 
 /** Messages sent → dispatched → acknowledged per keel batch read (kept equal to the peers' 100). */
@@ -110,10 +111,11 @@ class BenchService extends Service implements RpcService {
 }
 
 /** A started keel app (stopped by `cleanup`): the no-op method behind a listener, and a stream client. */
-function startKeelApp(cleanup: Cleanup, server: RedisServerHandle, name: string): Promise<App> {
+function startKeelApp(cleanup: Cleanup, server: RedisServerHandle, name: string, app?: object): Promise<App> {
   return startBenchApp({
     cleanup,
     name,
+    ...(app === undefined ? {} : { app }),
     classes: [RedisTransportService, JSONRPCServer, BenchService, RedisListener, RedisStreamRPCClient],
     services: [
       redisTransportEntry(server, 'redis'),
@@ -318,8 +320,12 @@ export const streamsSuite = defineSuite({
     const raw = await rawCase(cleanup, server);
     const bullmq = await bullmqCase(cleanup, server);
     const moleculer = await moleculerCase(cleanup, server);
+    const telemetry = await streamsTelemetryRows(cleanup, {
+      start: (name, settings) => startKeelApp(cleanup, server, name, settings),
+      operation: keelCall,
+    });
     const keel = { name: 'keel call()', op: keelCall(app) };
-    return [
+    const cases: BenchCase[] = [
       raw,
       { ...keel, baseline: raw.name },
       { ...keelCallMultiple(app), baseline: raw.name },
@@ -328,6 +334,7 @@ export const streamsSuite = defineSuite({
       moleculer,
       { ...keel, name: 'keel call() vs moleculer', baseline: moleculer.name },
     ];
+    return [...cases.map((c) => ({ ...c, op: telemetry.untraced(c.op) })), ...telemetry.rows];
   },
 });
 

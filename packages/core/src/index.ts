@@ -7,6 +7,7 @@ export * from './settings/settings-spec.js';
 export * from './logger/create-logger.js';
 export * from './namespace/namespace.js';
 export * from './metrics/index.js';
+export * from './tracing/index.js';
 export * from './services/dependency.js';
 export * from './services/service.js';
 export * from './services/service-registry.js';

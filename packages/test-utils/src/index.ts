@@ -9,3 +9,4 @@ export * from './capture-logger.js';
 export * from './start-sentinel.js';
 export * from './sentinel-admin.js';
 export * from './parse-prometheus-text.js';
+export * from './in-memory-tracing.js';

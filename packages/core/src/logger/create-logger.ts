@@ -1,4 +1,6 @@
+// createLogger: Keel's root pino logger (secrets redacted, trace_id/span_id of the active span on every line).
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { mergeTraceLogFields, traceLogFields } from '../tracing/log-trace-fields.js';
 
 export type { Logger } from 'pino';
 
@@ -37,13 +39,16 @@ export interface CreateLoggerOptions {
 /**
  * Creates the root pino logger. Secrets are redacted by key (`password`, `token`, `secret`,
  * `authorization`, `apiKey`) and credentials in URLs are never logged (`url` keys are redacted;
- * use {@link redactUrl} to log a safe form).
+ * use {@link redactUrl} to log a safe form). While an OpenTelemetry span is active, every line
+ * carries its `trace_id`, `span_id` and `trace_flags`.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {
     level: options.level ?? process.env['KEEL_LOG_LEVEL'] ?? 'info',
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     base: options.base ?? null,
+    mixin: traceLogFields,
+    mixinMergeStrategy: mergeTraceLogFields,
   };
   return options.destination === undefined
     ? pino(config)

@@ -1,8 +1,8 @@
 // AppMetrics: one prom-client registry per App, and the per-service sinks that write into it.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { KeelError } from '../errors/keel-error.js';
+import { BoundCounterSeries, BoundGaugeSeries, BoundHistogramSeries } from './bound-series.js';
 import type {
-  BoundCounter,
   CounterMetric,
   GaugeMetric,
   GaugeSpec,
@@ -25,7 +25,7 @@ interface Declared {
   readonly kind: Kind;
   readonly labelNames: readonly string[];
   readonly metric: PromMetric;
-  /** Gauges: the `collect` callbacks; counters: the flushes of bound and followed series. */
+  /** Run at scrape: the flushes of bound and followed series, and the gauges' `collect` callbacks. */
   readonly collectors: Collector[];
 }
 
@@ -78,10 +78,9 @@ export class AppMetrics {
             counter.inc(withService(service, labels), value);
           },
           bind: (labels) => {
-            const series = new AccumulatedCounter();
-            const full = withService(service, labels);
+            const series = new BoundCounterSeries(counter, withService(service, labels));
             flushes.push(() => {
-              counter.inc(full, series.take());
+              series.flush();
             });
             return series;
           },
@@ -110,7 +109,13 @@ export class AppMetrics {
           set: (labels, value) => {
             gauge.set(withService(service, labels), value);
           },
-          bind: (labels) => gauge.labels(withService(service, labels)),
+          bind: (labels) => {
+            const series = new BoundGaugeSeries(gauge, withService(service, labels));
+            this.#collectorsOf(spec.name).push(() => {
+              series.flush();
+            });
+            return series;
+          },
           remove: (labels) => {
             gauge.remove(withService(service, labels));
           },
@@ -121,12 +126,24 @@ export class AppMetrics {
       },
       histogram: <L extends string>(spec: HistogramSpec<L>): HistogramMetric<L> => {
         const buckets = [...(spec.buckets ?? SECONDS_BUCKETS)];
-        const histogram = this.#declare('histogram', spec, (base) => new Histogram({ ...base, buckets }));
+        const collectors: Collector[] = [];
+        const histogram = this.#declare(
+          'histogram',
+          spec,
+          (base) => new Histogram({ ...base, buckets, collect: flushAll(collectors) }),
+          collectors,
+        );
         return {
           observe: (labels, value) => {
             histogram.observe(withService(service, labels), value);
           },
-          bind: (labels) => histogram.labels(withService(service, labels)),
+          bind: (labels) => {
+            const series = new BoundHistogramSeries(histogram, withService(service, labels), buckets);
+            this.#collectorsOf(spec.name).push(() => {
+              series.flush();
+            });
+            return series;
+          },
         };
       },
     };
@@ -184,27 +201,6 @@ function flushAll(collectors: readonly Collector[]): () => Promise<void> {
   return async () => {
     for (const run of collectors) await run();
   };
-}
-
-/**
- * A bound counter series that adds in process and hands its sum to prom-client at scrape: an
- * increment on a hot path is one addition (prom-client hashes the labels on every `inc`).
- */
-class AccumulatedCounter implements BoundCounter {
-  #pending = 0;
-
-  inc(value = 1): void {
-    if (!(value >= 0) || value === Infinity)
-      throw new TypeError(`a counter only grows by a finite amount, got ${value}`);
-    this.#pending += value;
-  }
-
-  /** The sum since the last call (0 makes the series appear). */
-  take(): number {
-    const value = this.#pending;
-    this.#pending = 0;
-    return value;
-  }
 }
 
 function withService<L extends string>(

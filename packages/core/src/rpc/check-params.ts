@@ -1,4 +1,6 @@
 import { appendPathKey } from '../validation/issue-path.js';
+import { RpcCode } from './rpc-codes.js';
+import { type RpcError, rpcError } from './rpc-error.js';
 
 /** One problem found in a call's params, as sent in an invalid-params error's `data.problems`. */
 export interface RpcParamsProblem {
@@ -45,4 +47,9 @@ function walk(value: unknown, path: string, depth: number, problems: RpcParamsPr
     }
     walk((value as Record<string, unknown>)[key], keyPath, depth + 1, problems);
   }
+}
+
+/** The -32602 (Invalid params) error listing `problems` in its `data`. */
+export function invalidParams(problems: readonly RpcParamsProblem[]): RpcError {
+  return rpcError(RpcCode.INVALID_PARAMS, { data: { problems } });
 }

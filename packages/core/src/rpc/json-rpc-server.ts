@@ -1,9 +1,10 @@
+// JSONRPCServer: the transport-independent JSON-RPC 2.0 server (dispatch, scopes, params checks, time budgets, parallelism).
 import { Service, type ServiceContext, type ServiceHealth } from '../services/service.js';
 import { builtinMethods } from './builtin-methods.js';
 import { CallBudget } from './call-budget.js';
-import { findUnsafeParams, type RpcParamsProblem } from './check-params.js';
+import { findUnsafeParams, invalidParams } from './check-params.js';
 import { type JsonRpcServerSettings, jsonRpcServerSettings } from './json-rpc-server-settings.js';
-import type { JsonRpcId, JsonRpcResponse } from './json-rpc-types.js';
+import type { JsonRpcResponse } from './json-rpc-types.js';
 import { MethodTable, type RpcMethod } from './method-table.js';
 import { parseJsonRpcRequest } from './parse-request.js';
 import { RpcCode } from './rpc-codes.js';
@@ -11,10 +12,13 @@ import type { RpcContext } from './rpc-context.js';
 import { RpcError, rpcError } from './rpc-error.js';
 import { type ParsedRpcHeaders, type RpcHeaders, parseRpcHeaders } from './rpc-headers.js';
 import type { RpcServerStats } from './rpc-stats.js';
+import { RpcTelemetry, UNKNOWN_METHOD_LABEL } from './rpc-telemetry.js';
 import { redactParams } from './redact-params.js';
 import { type Scope, scopeName } from './scope.js';
 import { Semaphore } from './semaphore.js';
+import { errorResponse, JSONRPC } from './rpc-response.js';
 import { toRpcError } from './to-rpc-error.js';
+import { isPromiseLike } from './is-promise-like.js';
 
 /** How a transport calls the server. */
 export interface RpcCallOptions {
@@ -26,7 +30,6 @@ export interface RpcCallOptions {
   readonly signal?: AbortSignal;
 }
 
-const JSONRPC = '2.0';
 /** Node's largest timer delay; longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -47,6 +50,7 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
   static override settingsSpec = jsonRpcServerSettings;
 
   readonly #semaphore: Semaphore;
+  readonly #telemetry: RpcTelemetry = new RpcTelemetry(this.metricsSink);
   #table: MethodTable | undefined;
   #closing = false;
   #processed = 0;
@@ -213,19 +217,28 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     options: RpcCallOptions,
   ): Promise<unknown> {
     let reason: string | undefined;
+    let result: unknown;
+    const started = this.#telemetry.begin();
+    const span = this.#telemetry.startSpan(method, this.methods);
     try {
       const prepared = this.#prepare(method, params, options.scope);
       if ('denied' in prepared) {
         reason = prepared.denied;
         throw rpcError(RpcCode.METHOD_NOT_FOUND);
       }
-      const result = await this.#run(prepared.method, prepared.params, headers, options);
-      this.#processed += 1;
-      return result === undefined ? null : result;
+      const { method: target, params: checked } = prepared;
+      result =
+        span === undefined
+          ? await this.#run(target, checked, headers, options)
+          : await this.#telemetry.within(span, () => this.#run(target, checked, headers, options));
     } catch (error) {
-      this.#countFailure(method, params, headers, error, reason);
-      throw toRpcError(error);
+      const rpc = this.#countFailure(method, params, headers, error, reason);
+      this.#telemetry.failed(this.#methodLabel(method), rpc, started, span);
+      throw rpc;
     }
+    this.#processed += 1;
+    this.#telemetry.succeeded(method, started, span);
+    return result === undefined ? null : result;
   }
 
   /** Checks that may refuse a call before it takes any resource. */
@@ -354,10 +367,11 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
     headers: ParsedRpcHeaders,
     error: unknown,
     reason: string | undefined,
-  ): void {
+  ): RpcError {
     this.#processed += 1;
     this.#failed += 1;
     const rpc = toRpcError(error);
+    this.#telemetry.countFailure(this.#methodLabel(method), rpc.rpcCode);
     this.logger.warn(
       {
         method,
@@ -370,19 +384,11 @@ export class JSONRPCServer extends Service<JsonRpcServerSettings> {
       },
       'rpc call failed',
     );
+    return rpc;
   }
-}
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function invalidParams(problems: readonly RpcParamsProblem[]): RpcError {
-  return rpcError(RpcCode.INVALID_PARAMS, { data: { problems } });
-}
-
-function errorResponse(id: JsonRpcId, error: unknown): JsonRpcResponse {
-  return { jsonrpc: JSONRPC, id, error: toRpcError(error).toErrorObject() };
+  /** The `method` label of a call: its name when the server has it, else `unknown` (bounded). */
+  #methodLabel(method: string | undefined): string {
+    return method !== undefined && this.methods.get(method) !== undefined ? method : UNKNOWN_METHOD_LABEL;
+  }
 }

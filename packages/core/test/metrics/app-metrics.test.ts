@@ -46,6 +46,40 @@ describe('AppMetrics', () => {
     expect(text).toContain('keel_test_seconds_count{app="x",service="s"} 1');
   });
 
+  it('keeps bound series exact across scrapes, mixed with unbound writes to other series', async () => {
+    const metrics = new AppMetrics({ app: 'x', processMetrics: false });
+    const sink = metrics.forService('s');
+    const counter = sink.counter(spec);
+    const ok = counter.bind({ outcome: 'ok' });
+    const gauge = sink.gauge({ name: 'keel_test_now', help: 'Now.' }).bind({});
+    const histogram = sink.histogram({ name: 'keel_test_b_seconds', help: 'T.', buckets: [0.1, 1] }).bind({});
+    ok.inc();
+    ok.inc(2);
+    counter.inc({ outcome: 'error' });
+    gauge.inc(5);
+    gauge.dec();
+    for (const value of [0.05, 0.1, 0.5, 7]) histogram.observe(value);
+    let text = await metrics.text();
+    expect(text).toContain('keel_test_events_total{outcome="ok",service="s",app="x"} 3');
+    expect(text).toContain('keel_test_events_total{outcome="error",service="s",app="x"} 1');
+    expect(text).toContain('keel_test_now{service="s",app="x"} 4');
+    expect(text).toContain('keel_test_b_seconds_bucket{le="0.1",app="x",service="s"} 2');
+    expect(text).toContain('keel_test_b_seconds_bucket{le="1",app="x",service="s"} 3');
+    expect(text).toContain('keel_test_b_seconds_bucket{le="+Inf",app="x",service="s"} 4');
+    expect(text).toContain('keel_test_b_seconds_sum{app="x",service="s"} 7.65');
+    ok.inc();
+    gauge.set(0);
+    histogram.observe(2);
+    text = await metrics.text();
+    expect(text).toContain('keel_test_events_total{outcome="ok",service="s",app="x"} 4');
+    expect(text).toContain('keel_test_now{service="s",app="x"} 0');
+    expect(text).toContain('keel_test_b_seconds_bucket{le="1",app="x",service="s"} 3');
+    expect(text).toContain('keel_test_b_seconds_count{app="x",service="s"} 5');
+    expect(() => {
+      ok.inc(-1);
+    }).toThrow(KeelError);
+  });
+
   it('throws METRIC_CONFLICT for a name declared with another type or labels', () => {
     const metrics = new AppMetrics({ app: 'x', processMetrics: false });
     metrics.forService('s').counter(spec);

@@ -1,5 +1,7 @@
+import { trace } from '@opentelemetry/api';
 import typia from 'typia';
 import { App } from '../../src/app/app.js';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { KeelError } from '../../src/errors/keel-error.js';
 import type { Logger } from '../../src/logger/create-logger.js';
 import { JSONRPCServer } from '../../src/rpc/json-rpc-server.js';
@@ -63,6 +65,7 @@ export class ExtService extends Service implements RpcService {
       admin_reset: this.echo,
       public_echo: this.echo,
       public_info: this.echo,
+      traced: this.traced,
     };
   }
   /* eslint-enable @typescript-eslint/unbound-method */
@@ -133,6 +136,13 @@ export class ExtService extends Service implements RpcService {
     return 'late';
   }
 
+  /** The trace and span ids active while the handler runs (null without a span); logs a line. */
+  traced(): object {
+    const active = trace.getActiveSpan()?.spanContext();
+    this.logger.info('traced handler ran');
+    return { traceId: active?.traceId ?? null, spanId: active?.spanId ?? null };
+  }
+
   /** Ignores its signal; finishes when the gate opens. */
   async stuck(): Promise<string> {
     probe.hit('stuck');
@@ -176,7 +186,7 @@ const started: App[] = [];
 /** Starts an app with a JSONRPCServer (settings over the defaults) and an ExtService named `ext`. */
 export async function startServer(
   settings: Partial<JsonRpcServerSettings> = {},
-  options: { logger?: Logger; extra?: string[] } = {},
+  options: { logger?: Logger; extra?: string[]; app?: Partial<AppConfig['app']> } = {},
 ): Promise<TestServer> {
   const app = new App(
     config(
@@ -185,7 +195,7 @@ export async function startServer(
         entry('ExtService', { name: 'ext' }),
         ...(options.extra ?? []).map((cls) => entry(cls)),
       ],
-      { closeTimeoutMs: 10_000 },
+      { closeTimeoutMs: 10_000, ...options.app },
     ),
     { registry, logger: options.logger ?? silentLogger },
   );

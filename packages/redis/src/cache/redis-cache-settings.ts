@@ -33,6 +33,12 @@ export interface RedisCacheSettings {
    * @default 67108864
    */
   nearCacheMaxBytes: number & tags.Type<'uint32'> & tags.Minimum<1>;
+  /**
+   * Makes an OpenTelemetry span per method call (`cache.get`, …; see docs/observability.md).
+   * Off by default: the cache is a hot path, and with it off no tracer is even asked.
+   * @default false
+   */
+  tracing: boolean;
 }
 
 /** Settings declaration of {@link RedisCache}. */
@@ -43,5 +49,6 @@ export const redisCacheSettings: SettingsSpec<RedisCacheSettings> = defineSettin
     maxValueBytes: 16 * 1024 * 1024,
     nearCacheMaxKeys: 10_000,
     nearCacheMaxBytes: 64 * 1024 * 1024,
+    tracing: false,
   },
 });

@@ -10,6 +10,7 @@ import { opContextOf, type OpContext } from './cache-op.js';
 import { CacheOpRunner } from './cache-op-runner.js';
 import { CachePipeline } from './cache-pipeline.js';
 import { CachePrometheus } from './cache-prometheus.js';
+import { traceCache } from './cache-tracing.js';
 import { cacheScripts } from './cache-scripts.js';
 import type {
   ConnOption,
@@ -71,6 +72,7 @@ export class RedisCache extends Service<RedisCacheSettings> {
 
   override async init(): Promise<void> {
     requireWritableTransport(this.transport, `RedisCache "${this.name}"`);
+    if (this.settings.tracing) traceCache(this);
     defineLuaScripts(this.transport.client, cacheScripts);
     if (this.settings.nearCache ?? this.transport.tracking) {
       const limits = { maxKeys: this.settings.nearCacheMaxKeys, maxBytes: this.settings.nearCacheMaxBytes };

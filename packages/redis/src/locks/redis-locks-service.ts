@@ -32,6 +32,7 @@ import {
 import { releaseLock, renewLock, renewReplicatedLock } from './lock-owner-commands.js';
 import { lockScripts, mexistsScript } from './lock-scripts.js';
 import { LockWaits } from './lock-waits.js';
+import { traceLocks } from './locks-tracing.js';
 import { LockedRuns } from './locked-runs.js';
 import { LocksPrometheus } from './locks-prometheus.js';
 import { NotLockOwnerError } from './errors/not-lock-owner-error.js';
@@ -94,6 +95,7 @@ export class RedisLocksService extends Service<RedisLocksSettings> {
 
   override init(): Promise<void> {
     this.#closed = false;
+    if (this.settings.tracing) traceLocks(this);
     this.#setup();
     return Promise.resolve();
   }

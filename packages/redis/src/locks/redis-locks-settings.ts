@@ -49,6 +49,12 @@ export interface RedisLocksSettings {
    * @default 1000
    */
   replicasTimeoutMs: number & tags.Type<'uint32'> & tags.Minimum<1>;
+  /**
+   * Makes an OpenTelemetry span per method call (`lock.acquire`, …; see docs/observability.md).
+   * Off by default: locks are a hot path, and with it off no tracer is even asked.
+   * @default false
+   */
+  tracing: boolean;
 }
 
 /** Settings declaration of {@link RedisLocksService}. */
@@ -63,5 +69,6 @@ export const redisLocksSettings: SettingsSpec<RedisLocksSettings> = defineSettin
     channelPrefix: 'keel.locks.released:',
     replicas: 0,
     replicasTimeoutMs: 1000,
+    tracing: false,
   },
 });

@@ -1,5 +1,7 @@
+// RedisPublisher: publishes calls to an app's subscribers over Redis pub/sub (at most once), in the stream wire format.
 import { dependency, KeelError, Namespace, Service } from '@keel/core';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
+import { endWhenSent, startProducerSpan, tracedHeaders } from '../streams/producer-telemetry.js';
 import { StreamClientClosedError } from '../streams/stream-errors.js';
 import {
   batchBody,
@@ -81,10 +83,11 @@ export class RedisPublisher extends Service<RedisPublisherSettings> {
 
   async #publish(channel: string, body: unknown, headers: StreamHeaders | undefined): Promise<number> {
     if (this.#closed) throw new StreamClientClosedError(this.name, 'used after close');
-    const receivers = await this.use(transportDep).client.publish(
-      channel,
-      encodeStreamMessage(body, headers ?? {}),
-    );
+    const { client } = this.use(transportDep);
+    const span = startProducerSpan(channel, body, 'publish');
+    const receivers = await (span === undefined
+      ? client.publish(channel, encodeStreamMessage(body, headers ?? {}))
+      : endWhenSent(span, client.publish(channel, encodeStreamMessage(body, tracedHeaders(span, headers)))));
     this.#published.inc();
     return receivers;
   }

@@ -1,3 +1,4 @@
+// RedisSubscriber: runs the calls published to an app's pub/sub channel through its JSON-RPC server (at most once).
 import {
   dependency,
   JSONRPCServer,
@@ -10,7 +11,8 @@ import {
 } from '@keel/core';
 import type { RedisClient } from '../transport/redis-client.js';
 import { RedisTransportService } from '../transport/redis-transport-service.js';
-import { decodeStreamMessage, parseRpcBody } from '../streams/wire-format.js';
+import { ConsumerTelemetry } from '../streams/consumer-telemetry.js';
+import { decodeStreamMessage, type DecodedStreamMessage, parseRpcBody } from '../streams/wire-format.js';
 import { topicChannel } from './pubsub-keys.js';
 import { subscriberPrometheus } from './pubsub-prometheus.js';
 import { redisSubscriberSettings, type RedisSubscriberSettings } from './redis-subscriber-settings.js';
@@ -48,6 +50,7 @@ export class RedisSubscriber extends Service<RedisSubscriberSettings> {
   /** The scope messages run with. */
   readonly scope: Scope;
 
+  readonly #telemetry: ConsumerTelemetry;
   #subscriber: RedisClient | undefined;
   readonly #running = new Set<Promise<void>>();
   #received = 0;
@@ -61,6 +64,7 @@ export class RedisSubscriber extends Service<RedisSubscriberSettings> {
     this.channel = topicChannel(namespace, this.settings.topic);
     this.scope = parseScope(this.settings.scope);
     subscriberPrometheus(this.metricsSink, () => this.metrics);
+    this.#telemetry = new ConsumerTelemetry({ destination: this.channel });
   }
 
   get metrics(): RedisSubscriberMetrics {
@@ -107,8 +111,9 @@ export class RedisSubscriber extends Service<RedisSubscriberSettings> {
     this.#received += 1;
     let calls: ReturnType<typeof parseRpcBody>['calls'];
     let options: RpcCallOptions;
+    let message: DecodedStreamMessage;
     try {
-      const message = decodeStreamMessage(payload);
+      message = decodeStreamMessage(payload);
       calls = parseRpcBody(message.body).calls;
       options = { scope: this.scope, headers: message.headers };
     } catch (error) {
@@ -117,16 +122,21 @@ export class RedisSubscriber extends Service<RedisSubscriberSettings> {
       return;
     }
     const rpc = this.use(rpcDep);
-    const run = Promise.all(
-      calls.map(({ method, params }) =>
-        rpc.dispatch(method, params, options).then(
-          () => true,
-          () => false,
+    const runCalls = (): Promise<boolean[]> =>
+      Promise.all(
+        calls.map(({ method, params }) =>
+          rpc.dispatch(method, params, options).then(
+            () => true,
+            () => false,
+          ),
         ),
-      ),
-    ).then((results) => {
+      );
+    const traced = this.#telemetry.start(message);
+    const run = (traced === undefined ? runCalls() : traced.run(runCalls)).then((results) => {
+      const failed = results.includes(false);
+      traced?.end(failed ? 'a call failed' : undefined);
       this.#processed += 1;
-      if (results.includes(false)) this.#failed += 1;
+      if (failed) this.#failed += 1;
       this.#running.delete(run);
     });
     this.#running.add(run);

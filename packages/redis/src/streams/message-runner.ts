@@ -1,4 +1,6 @@
+// runEntry: decodes a stream entry and runs its calls through the JSON-RPC server (inside its consumer span when tracing).
 import { type JSONRPCServer, RpcCode, type RpcCallOptions, type Scope, toRpcError } from '@keel/core';
+import type { ConsumerTelemetry } from './consumer-telemetry.js';
 import { StreamMaxDeliveriesError } from './stream-errors.js';
 import type { DeliveredEntry } from './stream-replies.js';
 import { isReplyStreamKey } from './stream-keys.js';
@@ -42,6 +44,8 @@ export interface RunnerContext {
   readonly maxDeliveries: number;
   /** False without claiming: a retryable failure is dead-lettered at once. */
   readonly canRetry: boolean;
+  /** The consumer span of each message (none: no spans). */
+  readonly telemetry?: ConsumerTelemetry;
 }
 
 /**
@@ -84,7 +88,20 @@ export async function runEntry(entry: RunnableEntry, context: RunnerContext): Pr
     );
     return { kind: 'dead', error, ...(reply === undefined ? {} : { reply }) };
   }
+  const traced = context.telemetry?.start(message, entry);
+  if (traced === undefined) return runMessage(entry, message, calls, context);
+  const outcome = await traced.run(() => runMessage(entry, message, calls, context));
+  traced.end(failureOf(outcome));
+  return outcome;
+}
 
+/** Runs the calls of a decoded message; never rejects. */
+async function runMessage(
+  entry: RunnableEntry,
+  message: DecodedStreamMessage,
+  calls: ReturnType<typeof parseRpcBody>,
+  context: RunnerContext,
+): Promise<EntryOutcome> {
   const options: RpcCallOptions = { scope: context.scope, headers: message.headers };
   const outcomes =
     calls.calls.length === 1
@@ -106,6 +123,13 @@ export async function runEntry(entry: RunnableEntry, context: RunnerContext): Pr
   }
   const reply = replyFor(message, context, outcomes, calls.batch);
   return { kind: 'ack', failed, ...(reply === undefined ? {} : { reply }) };
+}
+
+/** Why a message's span ends with status ERROR, if it does. */
+function failureOf(outcome: EntryOutcome): string | undefined {
+  if (outcome.kind === 'retry') return 'a call failed; the message stays pending for another delivery';
+  if (outcome.kind === 'dead') return `dead-lettered: ${outcome.error.message}`;
+  return outcome.kind === 'ack' && outcome.failed ? 'a call failed' : undefined;
 }
 
 async function runCall(rpc: JSONRPCServer, call: RpcCall, options: RpcCallOptions): Promise<CallOutcome> {

@@ -19,6 +19,7 @@ import { settlesWithin } from '../util/within.js';
 import { AckBatcher } from './ack-batcher.js';
 import { BatchRunner } from './batch-runner.js';
 import { BlockingReader } from './blocking-reader.js';
+import { ConsumerTelemetry } from './consumer-telemetry.js';
 import { ListenerLoops, type ListenerRunning } from './listener-loops.js';
 import { ListenerCounters, type RedisListenerEvents, type RedisListenerMetrics } from './listener-metrics.js';
 import { listenerPrometheus } from './listener-prometheus.js';
@@ -149,6 +150,11 @@ export class RedisListener extends Service<RedisListenerSettings> {
         env: this.app.env,
         maxDeliveries: this.settings.maxDeliveries,
         canRetry: this.settings.pendingMessagesTimeMs !== null,
+        telemetry: new ConsumerTelemetry({
+          destination: this.stream,
+          group: this.group,
+          consumer: this.consumer,
+        }),
       },
       settle: {
         client,

@@ -1,3 +1,4 @@
+// RedisStreamRPCClient: calls methods of other apps over their Redis streams (notifications, batches, requests with replies).
 import { randomUUID } from 'node:crypto';
 import { dependency, KeelError, Namespace, type RpcApi, Service, type ServiceHealth } from '@keel/core';
 import type { RedisClient } from '../transport/redis-client.js';
@@ -7,6 +8,7 @@ import {
   redisStreamRpcClientSettings,
   type RedisStreamRpcClientSettings,
 } from './redis-stream-rpc-client-settings.js';
+import { endWhenSent, failSpan, replyLink, startProducerSpan, tracedHeaders } from './producer-telemetry.js';
 import { ReplyReader } from './reply-reader.js';
 import { StreamClientPrometheus } from './stream-client-prometheus.js';
 import { XaddBatcher } from './xadd-batcher.js';
@@ -175,7 +177,12 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
       [REPLY_TO_HEADER]: reader.key,
       ...(hasDeadline ? {} : { Deadline: (Date.now() + timeout) / 1000 }),
     };
-    const waiting = reader.expect(correlationId);
+    const body = [method, params ?? null];
+    const span = startProducerSpan(stream, body, 'request', correlationId);
+    const waiting = reader.expect(
+      correlationId,
+      span && ((entryId, replyHeaders) => span.addLinks(replyLink(reader.key, entryId, replyHeaders))),
+    );
     // The reply can arrive (and reject) before XADD's own reply does: mark it handled now; the
     // rejection still reaches the `await waiting.promise` below.
     waiting.promise.catch(() => undefined);
@@ -190,17 +197,35 @@ export class RedisStreamRPCClient extends Service<RedisStreamRpcClientSettings> 
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted === true) onAbort();
-      await this.#add(stream, [method, params ?? null], headers, options.maxLen).catch((error: unknown) => {
+      const sent = span === undefined ? headers : tracedHeaders(span, headers);
+      await this.#write(stream, body, sent, options.maxLen).catch((error: unknown) => {
         waiting.cancel(error instanceof Error ? error : new Error(String(error)));
       });
       return (await this.#metrics.request(stream, method, waiting.promise)) as T;
+    } catch (error) {
+      if (span !== undefined) failSpan(span, error);
+      throw error;
     } finally {
+      span?.end();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
     }
   }
 
+  /** Writes a message under its producer span (when tracing is on). */
   #add(
+    key: string,
+    body: unknown,
+    headers: StreamHeaders | undefined,
+    maxLen: number | null | undefined,
+    id = '*',
+  ): Promise<string> {
+    const span = startProducerSpan(key, body, 'publish');
+    if (span === undefined) return this.#write(key, body, headers, maxLen, id);
+    return endWhenSent(span, this.#write(key, body, tracedHeaders(span, headers), maxLen, id));
+  }
+
+  #write(
     key: string,
     body: unknown,
     headers: StreamHeaders | undefined,

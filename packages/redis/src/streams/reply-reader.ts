@@ -21,7 +21,11 @@ const REPLY_READ_COUNT = 1_000;
 interface Waiter {
   resolve(result: unknown): void;
   reject(error: Error): void;
+  readonly onReply: ReplyObserver | undefined;
 }
+
+/** Sees the reply entry of a request (its id and headers) before the request settles. */
+export type ReplyObserver = (entryId: string, headers: Readonly<Record<string, unknown>>) => void;
 
 /**
  * Reads one client's reply stream with a single blocking `XREAD` loop on its own connection and
@@ -62,11 +66,17 @@ export class ReplyReader {
     return this.#waiters.has(correlationId);
   }
 
-  /** Waits for the reply to `correlationId`: its result, or its error as an {@link RpcError}. */
-  expect(correlationId: string): { readonly promise: Promise<unknown>; cancel(error: Error): void } {
+  /**
+   * Waits for the reply to `correlationId`: its result, or its error as an {@link RpcError};
+   * `onReply` sees the reply entry first.
+   */
+  expect(
+    correlationId: string,
+    onReply?: ReplyObserver,
+  ): { readonly promise: Promise<unknown>; cancel(error: Error): void } {
     let waiter: Waiter | undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
-      waiter = { resolve, reject };
+      waiter = { resolve, reject, onReply };
     });
     if (waiter !== undefined) this.#waiters.set(correlationId, waiter);
     return {
@@ -137,6 +147,11 @@ export class ReplyReader {
       const waiter = typeof correlation === 'string' ? this.#waiters.get(correlation) : undefined;
       if (waiter === undefined || typeof correlation !== 'string') return; // timed out or not ours
       this.#waiters.delete(correlation);
+      try {
+        waiter.onReply?.(id, headers);
+      } catch (error) {
+        this.#logger.debug({ err: error }, 'a reply observer failed');
+      }
       if (Array.isArray(body)) {
         waiter.resolve(body);
       } else if (typeof body !== 'object' || body === null) {

@@ -1,4 +1,6 @@
-import { type JsonRpcErrorObject, type JsonRpcResponse, toRpcError } from '@keel/core';
+// The reply side of stream requests: header names, outcomes and the encoded reply message.
+import { context } from '@opentelemetry/api';
+import { injectTraceContext, type JsonRpcErrorObject, type JsonRpcResponse, toRpcError } from '@keel/core';
 import { encodeStreamMessage, type StreamHeaders } from './wire-format.js';
 
 /** Header naming the reply stream of a request (set by `RedisStreamRPCClient.request`). */
@@ -32,11 +34,14 @@ export function errorObjectOf(error: unknown): JsonRpcErrorObject {
 
 /**
  * The reply message of a request: body a JSON-RPC 2.0 response whose `id` is the correlation id
- * (an array of responses for a batch body, ids `0…n-1`), headers `{ Correlation-Id }`.
+ * (an array of responses for a batch body, ids `0…n-1`), headers `{ Correlation-Id }` and, while
+ * a span is active (the message's consumer span), its `traceparent`.
  */
 export function encodeReply(correlationId: string, outcomes: readonly CallOutcome[], batch: boolean): Buffer {
   const responses = outcomes.map((outcome, index) => responseOf(batch ? index : correlationId, outcome));
-  return encodeStreamMessage(batch ? responses : responses[0], { [CORRELATION_ID_HEADER]: correlationId });
+  const headers: Record<string, unknown> = { [CORRELATION_ID_HEADER]: correlationId };
+  injectTraceContext(context.active(), headers); // the consumer span's context, back to the caller
+  return encodeStreamMessage(batch ? responses : responses[0], headers);
 }
 
 function responseOf(id: string | number, outcome: CallOutcome): JsonRpcResponse {

@@ -24,6 +24,7 @@ describe('RedisLocksService settings', () => {
       channelPrefix: 'keel.locks.released:',
       replicas: 0,
       replicasTimeoutMs: 1000,
+      tracing: false,
     });
     expect(redisLocksSettings.validate({ transport: 'redis', defaultTtlMs: 1000 }).success).toBe(true);
     expect(redisLocksSettings.validate({ replicas: 1, replicasTimeoutMs: 500 }).success).toBe(true);

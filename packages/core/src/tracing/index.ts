@@ -1,0 +1,3 @@
+export * from './tracer-source.js';
+export * from './trace-context.js';
+export * from './log-trace-fields.js';
