@@ -126,7 +126,10 @@ describe('AppMetrics counters: bound and followed series', () => {
   it('follows a count kept elsewhere, adding what it gained (a restart from 0 adds its new count)', async () => {
     const metrics = new AppMetrics({ app: 'x', processMetrics: false });
     const stats = { done: 3 };
-    metrics.forService('s').counter(spec).follow({ outcome: 'ok' }, () => stats.done);
+    metrics
+      .forService('s')
+      .counter(spec)
+      .follow({ outcome: 'ok' }, () => stats.done);
     expect(await metrics.text()).toContain('outcome="ok",service="s",app="x"} 3');
     stats.done = 10;
     expect(await metrics.text()).toContain('outcome="ok",service="s",app="x"} 10');
