@@ -26,7 +26,7 @@ export class BoundCounterSeries implements BoundCounter, FlushedSeries {
   }
 
   inc(value = 1): void {
-    if (!(value >= 0))
+    if (!(value >= 0) || value === Infinity)
       throw new KeelError('METRIC_INVALID_VALUE', `a counter cannot be increased by ${value}`);
     this.#pending += value;
   }

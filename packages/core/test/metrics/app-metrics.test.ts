@@ -120,7 +120,10 @@ describe('AppMetrics counters: bound and followed series', () => {
     expect(await metrics.text()).toContain('keel_test_events_total{outcome="ok",service="s",app="x"} 6');
     expect(() => {
       series.inc(-1);
-    }).toThrow(TypeError);
+    }).toThrow(expect.objectContaining({ code: 'METRIC_INVALID_VALUE' }));
+    expect(() => {
+      series.inc(Infinity);
+    }).toThrow(expect.objectContaining({ code: 'METRIC_INVALID_VALUE' }));
   });
 
   it('follows a count kept elsewhere, adding what it gained (a restart from 0 adds its new count)', async () => {
