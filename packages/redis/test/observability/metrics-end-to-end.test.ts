@@ -5,7 +5,7 @@ import { RedisListener } from '../../src/streams/redis-listener.js';
 import { RedisStreamRPCClient } from '../../src/streams/redis-stream-rpc-client.js';
 import { startLocksApp, type LocksApp } from '../locks/locks-app.js';
 import { startApp, stopApps } from '../streams/fixtures.js';
-import { scrape } from './scrape.js';
+import { scrapeOverHttp as scrape } from './scrape.js';
 
 const locksApps: LocksApp[] = [];
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 const N = 12;
 
 describeBoth('metrics end to end', (target) => {
-  it('exports exact counts after N stream calls, a poison message and a lock timeout', async () => {
+  it('exports exact counts on GET /metrics after N stream calls, a poison message and a lock timeout', async () => {
     const server = await startApp(target, { listener: { scope: 'USER' } });
     const caller = await startApp(target, { listener: false, ext: false });
     const listener = server.services.get(RedisListener);
