@@ -18,7 +18,7 @@ export async function scrapeOverHttp(app: App): Promise<Scrape> {
     settings: { ...adminHttpSettings.defaults, port: 0 },
     logger: app.logger,
   });
-  await admin.init(AbortSignal.timeout(10_000));
+  await admin.init();
   try {
     const response = await fetch(`${admin.url}/metrics`);
     if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
