@@ -41,7 +41,12 @@ describe('AdminHttpService dashboard: true without @keel/dashboard', () => {
     const script = join(dir, 'start.mjs');
     await writeFile(script, SCRIPT);
     const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: dir });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    // The script's own line, not one of the app's log lines (pino may flush after it).
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const result = lines.findLast((line) => !('level' in line)) ?? {};
     expect(result).toMatchObject({ code: 'APP_START_FAILED', cause: 'ADMIN_DASHBOARD_UNAVAILABLE' });
     expect(result['message']).toContain('@keel/dashboard');
     expect(result['message']).toContain('dashboard: false');
