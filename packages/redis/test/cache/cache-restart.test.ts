@@ -57,6 +57,7 @@ describeBoth('RedisCache through a Redis restart or a Sentinel failover', (targe
     async () => {
       await staysFresh(() => target.sentinel.killPrimary());
     },
+    90_000, // killPrimary alone may wait 60 s for the sentinels to promote a replica
   );
 
   it.runIf(target.mode === 'sentinel')(
