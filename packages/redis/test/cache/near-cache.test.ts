@@ -315,4 +315,31 @@ describeBoth('RedisCache near cache', (target) => {
     expect(await cache.get(key)).toBe('v4');
     expect(near.hasValue(key)).toBe(true);
   });
+
+  it('reopens lost tracking connections on its own, without waiting for a read', async () => {
+    const cache = await startCache({ nearCache: true });
+    const near = nearOf(cache);
+    const key = `${uniquePrefix('near-reopen')}k`;
+    await cache.set(key, 'v1');
+    expect(await cache.get(key)).toBe('v1');
+    expect(near.isTracking(key)).toBe(true);
+    const flushes = near.stats().flushes;
+
+    const nodes = await masters(target);
+    for (const node of nodes) await node.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    // every server's pair was open (warmed up at start) and each loss flushes once
+    await waitUntil(() => near.stats().flushes >= flushes + nodes.length, {
+      timeout: 5000,
+      interval: 1,
+      what: 'a flush per server',
+    });
+    // no read in between: the reopen is the near cache's own
+    await waitUntil(() => near.isTracking(key), {
+      timeout: 10_000,
+      interval: 20,
+      what: 'tracking to resume',
+    });
+    expect(await cache.get(key)).toBe('v1');
+    expect(near.hasValue(key)).toBe(true);
+  });
 });

@@ -8,6 +8,12 @@ import { TrackingPair } from './tracking-pair.js';
 /** Wait after a failed attempt to open a node's tracking connections before trying again, in ms. */
 const REOPEN_DELAY_MS = 1000;
 
+/**
+ * Wait after a pair was lost before reopening it, in ms: long enough for a closing server to be
+ * gone, short enough that caching resumes at once after a plain reconnect.
+ */
+const RELOST_DELAY_MS = 100;
+
 /** Replies on which a read falls back to the transport's client (a moved slot, a failover...). */
 const REROUTE_ERROR = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|LOADING|READONLY)\b/;
 
@@ -33,6 +39,8 @@ interface NodeState {
   retryAt: number;
   /** Failed attempts to open in a row (only the first is logged as a warning). */
   failures: number;
+  /** The pending reopen after a loss or a failed attempt. */
+  reopen: NodeJS.Timeout | undefined;
 }
 
 /** Entry id of a string value. */
@@ -53,7 +61,10 @@ function fieldId(key: string, field: string): string {
  * subscriber to `__redis__:invalidate`. Every invalidation drops the key's entries; a `null`
  * one (FLUSHALL/FLUSHDB) or the loss of any of these connections drops everything. While a
  * server's pair is not ready (opening, or reopening after a loss), reads of its keys go to the
- * transport's client and are not cached.
+ * transport's client and are not cached. A lost or failed pair is reopened on a timer (not only
+ * on the next read) for as long as its server is one the transport's client uses: after a
+ * Sentinel failover the next pair connects to the new primary, and after a cluster failover the
+ * old master's name is dropped once the client's slot map no longer lists it.
  */
 export class NearCache {
   readonly #client: () => RedisClient;
@@ -130,7 +141,10 @@ export class NearCache {
   /** Closes the tracking connections and drops every entry; reads then go to the client. */
   close(): void {
     this.#closed = true;
-    for (const state of this.#nodes.values()) state.pair?.close();
+    for (const state of this.#nodes.values()) {
+      clearTimeout(state.reopen);
+      state.pair?.close();
+    }
     this.#nodes.clear();
     this.flush();
   }
@@ -187,14 +201,14 @@ export class NearCache {
     if (client instanceof Redis) return { name: nodeName(client), base: client };
     const name = client.slots[keySlot(key)]?.[0];
     if (name === undefined) return undefined;
-    const base = client.nodes('master').find((node) => nodeName(node) === name);
+    const base = this.#serverNamed(name);
     return base === undefined ? undefined : { name, base };
   }
 
   #open(name: string, base: Redis): Promise<void> {
     let state = this.#nodes.get(name);
     if (state === undefined) {
-      state = { pair: undefined, opening: undefined, retryAt: 0, failures: 0 };
+      state = { pair: undefined, opening: undefined, retryAt: 0, failures: 0, reopen: undefined };
       this.#nodes.set(name, state);
     }
     if (state.pair?.ready === true) return Promise.resolve();
@@ -210,6 +224,7 @@ export class NearCache {
         this.#logger.warn({ node: name }, 'near cache lost its tracking connection; flushed');
         if (current.pair === lostPair) current.pair = undefined;
         this.flush();
+        this.#scheduleReopen(name, current, RELOST_DELAY_MS);
       },
     });
     current.opening = pair
@@ -230,12 +245,36 @@ export class NearCache {
         const message = 'near cache could not open its tracking connections; reads are not cached meanwhile';
         if (current.failures === 1) this.#logger.warn(details, message);
         else this.#logger.debug(details, message);
+        this.#scheduleReopen(name, current, REOPEN_DELAY_MS);
         throw error;
       })
       .finally(() => {
         current.opening = undefined;
       });
     return current.opening;
+  }
+
+  /** Reopens `name`'s pair after `delayMs`, if the transport's client still uses that server. */
+  #scheduleReopen(name: string, state: NodeState, delayMs: number): void {
+    if (this.#closed || state.reopen !== undefined) return;
+    state.reopen = setTimeout(() => {
+      state.reopen = undefined;
+      if (this.#closed || this.#nodes.get(name) !== state) return;
+      const base = this.#serverNamed(name);
+      if (base === undefined) {
+        this.#nodes.delete(name); // a former cluster master: its slots are served elsewhere now
+        return;
+      }
+      this.#open(name, base).catch(() => undefined);
+    }, delayMs);
+    state.reopen.unref();
+  }
+
+  /** The client of the transport for the server called `name`, if the client still uses it. */
+  #serverNamed(name: string): Redis | undefined {
+    const client = this.#client();
+    if (client instanceof Redis) return nodeName(client) === name ? client : undefined;
+    return client.nodes('master').find((node) => nodeName(node) === name);
   }
 }
 
