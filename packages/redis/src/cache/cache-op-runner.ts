@@ -9,7 +9,8 @@ import type { ValueOf } from './cache-types.js';
 import { executeCommands } from './execute-commands.js';
 import type { NearCache } from './near-cache/near-cache.js';
 import { writtenKeys } from './near-cache/written-keys.js';
-import { queueCommand, sendCommand, type RedisConn } from './redis-command.js';
+import { queueCommand, sendCommand, type RedisArg, type RedisConn } from './redis-command.js';
+import { setWrote } from './string-ops.js';
 import { decodeOrNull } from './value-coding.js';
 
 /** What a {@link CacheOpRunner} sends through. */
@@ -59,6 +60,24 @@ export class CacheOpRunner {
     const bytes =
       near === undefined ? this.#parts.client().hgetBuffer(key, field) : near.getField(key, field);
     return bytes.then((value) => this.#decode(value, type, key));
+  }
+
+  /**
+   * Sends one `SET` without GET (its `setArgs`) and resolves with whether it wrote: the
+   * most common write, sent straight to the client without an op. Its key is dropped from the
+   * near cache before and after, as {@link run} does.
+   */
+  set(key: string, args: readonly RedisArg[]): Promise<boolean> {
+    const near = this.#parts.near();
+    near?.invalidateKey(key);
+    const wrote = this.#parts
+      .client()
+      .call('set', ...args)
+      .then(setWrote);
+    if (near === undefined) return wrote;
+    return wrote.finally(() => {
+      near.invalidateKey(key);
+    });
   }
 
   /** Runs an op, or with `conn` queues it and resolves with `undefined`. */

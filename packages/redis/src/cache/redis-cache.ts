@@ -29,7 +29,7 @@ import { llenOp, lrangeOp, popOp, pushOp } from './list-ops.js';
 import { LoadNotifier } from './load-notifier.js';
 import { NearCache } from './near-cache/near-cache.js';
 import { redisCacheSettings, type RedisCacheSettings } from './redis-cache-settings.js';
-import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setOp, ttlOp } from './string-ops.js';
+import { countKeysOp, expireOp, getOp, mgetOp, msetOp, setArgs, setOp, ttlOp } from './string-ops.js';
 import { splitItems, splitNames } from './trailing-options.js';
 
 const transportDependency = dependency(RedisTransportService, { setting: 'transport' });
@@ -126,6 +126,9 @@ export class RedisCache extends Service<RedisCacheSettings> {
     value: unknown,
     options: SetOptions<TypeToken | undefined> & Partial<ConnOption> = {},
   ): Promise<unknown> {
+    if (options.conn === undefined && options.get !== true) {
+      return attempt(() => this.#runner.set(key, setArgs(this.#ctx, key, value, options)));
+    }
     return attempt(() => this.#runner.run(setOp(this.#ctx, key, value, options), options.conn));
   }
 

@@ -14,13 +14,16 @@ export function getOp<K extends TypeToken | undefined>(key: string, type: K): Ca
   return singleOp({ name: 'get', args: [key], key, buffer: true }, (reply) => decodeOrNull(reply, type, key));
 }
 
-/** SET with PX/NX/XX/GET: whether it wrote, or the previous value with `get`. */
-export function setOp(
+/**
+ * The arguments of the `SET` of a cache write: the key, the value encoded (and checked) for
+ * `type`, then PX (its ttl or the default), NX/XX and GET as `options` ask.
+ */
+export function setArgs(
   context: OpContext,
   key: string,
   value: unknown,
   options: SetOptions<TypeToken | undefined>,
-): CacheOp<unknown> {
+): RedisArg[] {
   if (options.nx === true && options.xx === true) {
     throw new CacheArgumentError('set: nx and xx exclude each other', { key });
   }
@@ -29,10 +32,26 @@ export function setOp(
   if (ttlMs !== undefined) args.push('PX', ttlMs);
   if (options.nx === true) args.push('NX');
   else if (options.xx === true) args.push('XX');
-  const get = options.get === true;
-  if (get) args.push('GET');
-  return singleOp({ name: 'set', args, key, buffer: get }, (reply) =>
-    get ? decodeOrNull(reply, options.type, key) : reply !== null,
+  if (options.get === true) args.push('GET');
+  return args;
+}
+
+/** Whether a `SET` without GET wrote (`OK`), rather than skipped by NX/XX (nil). */
+export function setWrote(reply: unknown): boolean {
+  return reply !== null;
+}
+
+/** SET with PX/NX/XX/GET: whether it wrote, or the previous value with `get`. */
+export function setOp(
+  context: OpContext,
+  key: string,
+  value: unknown,
+  options: SetOptions<TypeToken | undefined>,
+): CacheOp<unknown> {
+  const args = setArgs(context, key, value, options);
+  if (options.get !== true) return singleOp({ name: 'set', args, key, buffer: false }, setWrote);
+  return singleOp({ name: 'set', args, key, buffer: true }, (reply) =>
+    decodeOrNull(reply, options.type, key),
   );
 }
 

@@ -1,30 +1,27 @@
 /** Offsets of the 16 bytes' hex pairs in a canonical UUID string. */
 const PAIR_OFFSETS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34] as const;
-/** Value of each ASCII hex digit, -1 for any other character. */
-const NIBBLE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
-for (let i = 0; i < 6; i++) NIBBLE[97 + i] = NIBBLE[65 + i] = 10 + i;
+/** ASCII codes of the lowercase hex digits, by value. */
 const HEX_DIGIT = new TextEncoder().encode('0123456789abcdef');
 /** Reused output of {@link bytesToUuid}: 36 latin1 characters, dashes in place. */
 const SCRATCH = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+/** The canonical `8-4-4-4-12` hex form, any case. */
+const UUID_FORM = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
 
 /** True for a UUID in the canonical `8-4-4-4-12` hex form (any case). */
 export function isUuidString(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length !== 36) return false;
-  if (value.charCodeAt(8) !== 45 || value.charCodeAt(13) !== 45) return false;
-  if (value.charCodeAt(18) !== 45 || value.charCodeAt(23) !== 45) return false;
-  for (const at of PAIR_OFFSETS) {
-    if ((NIBBLE[value.charCodeAt(at)] ?? -1) < 0 || (NIBBLE[value.charCodeAt(at + 1)] ?? -1) < 0)
-      return false;
-  }
-  return true;
+  return typeof value === 'string' && value.length === 36 && UUID_FORM.test(value);
+}
+
+/** The value of a hex digit's character code (`0-9`, `a-f`, `A-F`; nothing else is passed). */
+function nibble(code: number): number {
+  return (code & 0xf) + (code >> 6) * 9;
 }
 
 /** Writes the 16 bytes of a UUID string checked by {@link isUuidString} at `target[offset]`. */
 export function writeUuidBytes(uuid: string, target: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
     const at = PAIR_OFFSETS[i] ?? 0;
-    target[offset + i] = ((NIBBLE[uuid.charCodeAt(at)] ?? 0) << 4) | (NIBBLE[uuid.charCodeAt(at + 1)] ?? 0);
+    target[offset + i] = (nibble(uuid.charCodeAt(at)) << 4) | nibble(uuid.charCodeAt(at + 1));
   }
 }
 

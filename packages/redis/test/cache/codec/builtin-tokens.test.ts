@@ -60,6 +60,24 @@ describe('built-in type tokens', () => {
     expect(decodeValue(bytes, Uuid)).toBe(upper.toLowerCase());
   });
 
+  it('Uuid writes the bytes the hex digits say, in either case, and refuses near-misses', () => {
+    const mixed = '0123aBcD-EF45-6789-abcd-EF0123456789';
+    const expected = Buffer.from(mixed.replace(/-/g, ''), 'hex');
+    expect(encodeValue(mixed, Uuid).subarray(2)).toEqual(expected);
+    const nearMisses = [
+      '0123abcd-ef45-6789-abcd-ef012345678g', // not a hex digit
+      '0123abcd-ef45-6789-abcd-ef012345678\u00e9', // not ASCII
+      '0123abcd-ef4-56789-abcd-ef0123456789', // a dash out of place
+      '0123abcd-ef45-6789-abcd-ef012345678', // one digit short
+      '{0123abcd-ef45-6789-abcd-ef01234567}',
+    ];
+    for (const value of nearMisses) {
+      expect(() => encodeValue(value, Uuid)).toThrow(
+        expect.objectContaining({ code: 'CACHE_ENCODE_FAILED' }),
+      );
+    }
+  });
+
   it('BigInt accepts safe integers, Number accepts bigints within the safe range', () => {
     expect(decodeValue(encodeValue(42), BigInt)).toBe(42n);
     expect(decodeValue(encodeValue(2n ** 40n), Number)).toBe(2 ** 40);
