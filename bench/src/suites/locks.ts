@@ -162,6 +162,23 @@ export const locksSuite = defineSuite({
       await runLuaScript(scriptsClient, acquireScript, scriptKeys, [owner, TTL_MS]);
       await runLuaScript(scriptsClient, releaseScript, scriptKeys.slice(0, 1), [owner, 'bench.released:']);
     });
+    // The least any owner-checked lock pays on Redis 7: SET NX PX in a script, and a script that
+    // deletes the key only if it still holds the owner. No fencing token, no release notice.
+    const safeFloorClient = await rawRedis(cleanup, server);
+    const safeAcquire = String(
+      await safeFloorClient.script('LOAD', "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])"),
+    );
+    const safeRelease = String(
+      await safeFloorClient.script(
+        'LOAD',
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      ),
+    );
+    const safeFloorSerial = serially(async () => {
+      const owner = `bench:${performance.now()}`;
+      await safeFloorClient.evalsha(safeAcquire, 1, 'bench:locks:serial:safe-floor', owner, TTL_MS);
+      await safeFloorClient.evalsha(safeRelease, 1, 'bench:locks:serial:safe-floor', owner);
+    });
     const redlockSerial = serially(async () => {
       const lock = await redlock.acquire(['bench:locks:serial:redlock'], TTL_MS);
       await lock.release();
@@ -186,6 +203,12 @@ export const locksSuite = defineSuite({
       { name: 'keel serial', baseline: 'redis-semaphore Mutex serial', op: keelSerial },
       { name: 'keel serial (vs redlock)', baseline: 'redlock serial', op: keelSerial },
       { name: 'keel serial (vs floor)', baseline: 'ioredis SET NX + DEL serial (floor)', op: keelSerial },
+      { name: 'ioredis owner-checked Lua serial (safe floor)', op: safeFloorSerial },
+      {
+        name: 'keel serial (vs safe floor)',
+        baseline: 'ioredis owner-checked Lua serial (safe floor)',
+        op: keelSerial,
+      },
       { name: 'ioredis + keel lock scripts serial', op: scriptsSerial },
       {
         name: 'keel serial (vs its scripts)',
