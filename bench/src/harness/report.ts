@@ -1,22 +1,33 @@
 import type { CaseResult } from './run-suite.js';
 import type { BenchOptions } from './suite.js';
 
-/** One JSON object per line: `{"suite","name","opsPerSec","ratio"?}`. */
+/** Rounded to 3 decimals. */
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** One JSON object per line: `{"suite","name","opsPerSec","ratio"?,"ratioRange"?}`. */
 export function formatJsonLines(results: readonly CaseResult[]): string {
   return results
-    .map(({ suite, name, opsPerSec, ratio }) =>
+    .map(({ suite, name, opsPerSec, ratio, ratioRange }) =>
       JSON.stringify({
         suite,
         name,
         opsPerSec: Math.round(opsPerSec),
-        ...(ratio === undefined ? {} : { ratio: Math.round(ratio * 1000) / 1000 }),
+        ...(ratio === undefined ? {} : { ratio: round3(ratio) }),
+        ...(ratioRange === undefined ? {} : { ratioRange: ratioRange.map(round3) }),
       }),
     )
     .map((line) => `${line}\n`)
     .join('');
 }
 
-/** A text table: name, ops/s and the ratio to the case's baseline. */
+/** `(low–high) ` of the per-round ratios, or nothing. */
+function rangeText(range: readonly [number, number] | undefined): string {
+  return range === undefined ? '' : `(${range[0].toFixed(2)}–${range[1].toFixed(2)}) `;
+}
+
+/** A text table: name, ops/s and the ratio to the case's baseline (median of the rounds, and their range). */
 export function formatTable(
   suite: { readonly name: string; readonly description: string },
   results: readonly CaseResult[],
@@ -25,7 +36,9 @@ export function formatTable(
   const rows = results.map((result) => [
     result.name,
     Math.round(result.opsPerSec).toLocaleString('en-US'),
-    result.ratio === undefined ? 'baseline' : `${result.ratio.toFixed(2)} vs ${result.baseline ?? '?'}`,
+    result.ratio === undefined
+      ? 'baseline'
+      : `${result.ratio.toFixed(2)} ${rangeText(result.ratioRange)}vs ${result.baseline ?? '?'}`,
   ]);
   const header = ['name', 'ops/s', 'ratio'];
   const widths = header.map((title, column) =>

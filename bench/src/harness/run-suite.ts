@@ -1,5 +1,6 @@
 import { Cleanup } from './cleanup.js';
 import { runFor } from './measure.js';
+import { median, roundRatios } from './round-ratios.js';
 import type { BenchCase, BenchOptions, BenchSuite } from './suite.js';
 
 /** The measured speed of one case. */
@@ -7,8 +8,14 @@ export interface CaseResult {
   readonly suite: string;
   readonly name: string;
   readonly opsPerSec: number;
-  /** opsPerSec / the baseline's opsPerSec; absent for baselines. */
+  /**
+   * The median over the rounds of this case's ops/s over its baseline's in the same round
+   * (a burst of noise on the machine then moves one round's ratio, not the result); absent for
+   * baselines.
+   */
   readonly ratio?: number;
+  /** The lowest and highest of those per-round ratios. */
+  readonly ratioRange?: readonly [number, number];
   readonly baseline?: string;
 }
 
@@ -32,7 +39,9 @@ export async function runSuite(
     throw error;
   }
   try {
-    const totals = new Map(cases.map((benchCase) => [benchCase.name, { ops: 0, elapsedMs: 0 }]));
+    const totals = new Map(
+      cases.map((benchCase) => [benchCase.name, { ops: 0, elapsedMs: 0, perRound: [] as number[] }]),
+    );
     for (const benchCase of cases) {
       progress(`warming up ${benchCase.name}`);
       await runFor(benchCase.op, options.concurrency, options.warmupMs);
@@ -45,6 +54,7 @@ export async function runSuite(
         const total = totals.get(benchCase.name)!;
         total.ops += sample.ops;
         total.elapsedMs += sample.elapsedMs;
+        total.perRound[round] = sample.ops / (sample.elapsedMs / 1000);
       }
     }
     const speed = new Map(
@@ -52,12 +62,16 @@ export async function runSuite(
     );
     return cases.map((benchCase) => {
       const opsPerSec = speed.get(benchCase.name) ?? 0;
-      const base = benchCase.baseline === undefined ? undefined : speed.get(benchCase.baseline);
+      const base = benchCase.baseline === undefined ? undefined : totals.get(benchCase.baseline);
+      const ratios =
+        base === undefined ? [] : roundRatios(totals.get(benchCase.name)!.perRound, base.perRound);
       return {
         suite: suite.name,
         name: benchCase.name,
         opsPerSec,
-        ...(base === undefined || base === 0 ? {} : { ratio: opsPerSec / base }),
+        ...(ratios.length === 0
+          ? {}
+          : { ratio: median(ratios), ratioRange: [Math.min(...ratios), Math.max(...ratios)] as const }),
         ...(benchCase.baseline === undefined ? {} : { baseline: benchCase.baseline }),
       };
     });
