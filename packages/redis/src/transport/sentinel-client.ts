@@ -1,12 +1,13 @@
 /* The ioredis options of a connection found through Redis Sentinel, with its failover behaviour. */
+import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { SentinelTarget } from './sentinel-target.js';
 
-/** The options every connection of the transport shares. */
+/** The options every connection of the transport shares (TLS as Node options, never a named profile). */
 export type SharedConnectionOptions = Pick<
   RedisOptions,
-  'username' | 'password' | 'tls' | 'connectTimeout' | 'connectionName' | 'protocol' | 'disableClientInfo'
->;
+  'username' | 'password' | 'connectTimeout' | 'connectionName' | 'protocol' | 'disableClientInfo'
+> & { readonly tls?: ConnectionOptions | undefined };
 
 /** Reconnect delay after a lost connection: 50 ms doubling up to 1 s, jittered (a failover takes seconds). */
 function reconnectDelay(times: number): number {
