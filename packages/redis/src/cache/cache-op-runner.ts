@@ -65,19 +65,16 @@ export class CacheOpRunner {
   /**
    * Sends one `SET` without GET (its `setArgs`) and resolves with whether it wrote: the
    * most common write, sent straight to the client without an op. Its key is dropped from the
-   * near cache before and after, as {@link run} does.
+   * near cache as {@link run} does.
    */
   set(key: string, args: readonly RedisArg[]): Promise<boolean> {
+    const send = (): Promise<boolean> =>
+      this.#parts
+        .client()
+        .call('set', ...args)
+        .then(setWrote);
     const near = this.#parts.near();
-    near?.invalidateKey(key);
-    const wrote = this.#parts
-      .client()
-      .call('set', ...args)
-      .then(setWrote);
-    if (near === undefined) return wrote;
-    return wrote.finally(() => {
-      near.invalidateKey(key);
-    });
+    return near === undefined ? send() : dropAround(near, [key], send);
   }
 
   /** Runs an op, or with `conn` queues it and resolves with `undefined`. */
@@ -93,13 +90,9 @@ export class CacheOpRunner {
   #exec<T>(op: CacheOp<T>): Promise<T> {
     const near = this.#parts.near();
     if (near === undefined) return this.#send(op);
-    // Dropped before and again after the write: a read racing it cannot keep the old value.
     const keys = writtenKeys(op.commands);
     if (keys.length === 0) return this.#send(op);
-    near.invalidate(keys);
-    return this.#send(op).finally(() => {
-      near.invalidate(keys);
-    });
+    return dropAround(near, keys, () => this.#send(op));
   }
 
   /** Sends an op: one command as is, several in pipelines (per node in a cluster). */
@@ -121,4 +114,15 @@ export class CacheOpRunner {
   #decode<K extends TypeToken | undefined>(value: Buffer | null, type: K, key: string): ValueOf<K> | null {
     return countingDecodeErrors(this.#parts.decodeErrors, () => decodeOrNull(value, type, key));
   }
+}
+
+/**
+ * Runs the write `send`, dropping `keys` from the near cache before it and again once it settled:
+ * a read racing the write cannot keep the old value.
+ */
+function dropAround<T>(near: NearCache, keys: readonly string[], send: () => Promise<T>): Promise<T> {
+  near.invalidate(keys);
+  return send().finally(() => {
+    near.invalidate(keys);
+  });
 }

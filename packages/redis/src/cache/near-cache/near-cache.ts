@@ -132,11 +132,6 @@ export class NearCache {
     for (const key of keys) this.#store.invalidate(key);
   }
 
-  /** Drops the entries of one key at once (a write through this process). */
-  invalidateKey(key: string): void {
-    this.#store.invalidate(key);
-  }
-
   /** Drops every entry. */
   flush(): void {
     this.#flushes += 1;
