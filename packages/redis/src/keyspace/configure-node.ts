@@ -17,7 +17,9 @@ export async function configureNodeAt(
   const client = template.duplicate({
     host,
     port,
-    sentinels: undefined, // this very node, even when the template finds its server through Sentinel
+    // this very node, even when the template finds its server through Sentinel
+    sentinels: undefined,
+    Connector: undefined,
     lazyConnect: true,
     readOnly: false,
     retryStrategy: () => null,

@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type DNSLookupFunction, type RedisOptions } from 'ioredis';
 import type { ConnectionTarget } from './connection-target.js';
 import { createSentinelClient } from './sentinel-client.js';
+import type { SentinelSwitchWatch } from './sentinel-switch-watch.js';
 
 /** A connection made by the transport: a single-server client or a cluster client. */
 export type RedisClient = Redis | Cluster;
@@ -33,12 +34,13 @@ const keepHostName: DNSLookupFunction = (address, callback) => {
  * Creates an unconnected (`lazyConnect`) client for `target`. RESP2 and no `CLIENT SETINFO`,
  * so the handshake is only AUTH, SELECT and CLIENT SETNAME (when named) plus the ready check,
  * which KeyDB and old Redis versions understand. A Sentinel target gets a client that asks the
- * sentinels for its server (see {@link createSentinelClient}).
+ * sentinels for its server (see {@link createSentinelClient}); a primary one follows `switches`.
  */
 export function createRedisClient(
   target: ConnectionTarget,
   connectTimeout: number,
   phase: ConnectPhase,
+  switches: SentinelSwitchWatch | undefined,
 ): RedisClient {
   const common = {
     username: target.username,
@@ -64,7 +66,7 @@ export function createRedisClient(
     );
   }
   if (target.sentinel !== undefined) {
-    return createSentinelClient(target.sentinel, common, target.db, initRetryDelay, phase);
+    return createSentinelClient(target.sentinel, common, target.db, initRetryDelay, phase, switches);
   }
   const seed = target.seeds[0] ?? { host: 'localhost', port: 6379 };
   return new Redis({

@@ -14,6 +14,7 @@ import { createRedisClient, type ConnectPhase, type RedisClient } from './redis-
 import { probeSeeds } from './probe-seeds.js';
 import { redisTransportSettings, type RedisTransportSettings } from './redis-transport-settings.js';
 import { scrubError, scrubSecrets } from './scrub-secrets.js';
+import { SentinelSwitchWatch } from './sentinel-switch-watch.js';
 import { serverAddressOf } from './server-address.js';
 import { TransportPrometheus } from './transport-prometheus.js';
 import { within } from '../util/within.js';
@@ -54,6 +55,8 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
 
   #client: RedisClient | undefined;
   #target: ConnectionTarget | undefined;
+  /** With Sentinel (`role: master`): the `+switch-master` subscription every connection follows. */
+  #switches: SentinelSwitchWatch | undefined;
   readonly #owned = new Set<RedisClient>();
   #closing = false;
   readonly #metrics = new TransportPrometheus(this.metricsSink, {
@@ -97,7 +100,17 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     this.#closing = false;
     const target = this.#resolveTarget();
     this.#target = target;
-    const client = await this.#connect(target, signal);
+    if (target.sentinel?.role === 'master') {
+      this.#switches = new SentinelSwitchWatch(target.sentinel, target.tls, this.logger, target.name);
+      this.#switches.start();
+    }
+    let client: RedisClient;
+    try {
+      client = await this.#connect(target, signal);
+    } catch (error) {
+      this.#closeSwitches();
+      throw error;
+    }
     this.#client = client;
     if (target.sentinel !== undefined && client instanceof Redis) this.#followSwitches(client);
     this.logger.info(
@@ -164,8 +177,14 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     const duplicates = [...this.#owned].filter((client) => client !== main);
     await Promise.all(duplicates.map((client) => closeClient(client, QUIT_TIMEOUT_MS)));
     if (main !== undefined) await closeClient(main, QUIT_TIMEOUT_MS);
+    this.#closeSwitches();
     this.#owned.clear();
     this.#client = undefined;
+  }
+
+  #closeSwitches(): void {
+    this.#switches?.close();
+    this.#switches = undefined;
   }
 
   #requireClient(): RedisClient {
@@ -186,7 +205,7 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
   /** Creates, registers and connects one client; on failure it is closed and a KeelError thrown. */
   async #connect(target: ConnectionTarget, signal?: AbortSignal): Promise<RedisClient> {
     const phase: ConnectPhase = { connected: false };
-    const client = createRedisClient(target, this.settings.connectTimeout, phase);
+    const client = createRedisClient(target, this.settings.connectTimeout, phase, this.#switches);
     this.#owned.add(client);
     client.once('end', () => this.#owned.delete(client));
     this.#watch(client, phase);

@@ -1,6 +1,7 @@
 /* The ioredis options of a connection found through Redis Sentinel, with its failover behaviour. */
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { SentinelSwitchWatch } from './sentinel-switch-watch.js';
 import type { SentinelTarget } from './sentinel-target.js';
 
 /** The options every connection of the transport shares (TLS as Node options, never a named profile). */
@@ -50,8 +51,9 @@ const DEMOTED = /^READONLY\b/;
  * Creates an unconnected (`lazyConnect`) client that asks `sentinel.sentinels` for the primary
  * (or a replica) of `sentinel.name`, on every connect and reconnect. It follows a failover:
  *
- * - `failoverDetector`: subscribed to `+switch-master` on the sentinels, it drops the connection
- *   as soon as the sentinels switch, and reconnects to the new primary;
+ * - `switches` (a primary connection): the transport's {@link SentinelSwitchWatch} drops the
+ *   connection as soon as the sentinels switch to another server, and it reconnects to the new
+ *   primary;
  * - a lost connection (the primary was killed) is retried every ≤ 1 s, asking the sentinels each
  *   time, until they name a promoted replica; commands wait in the offline queue meanwhile;
  * - a `READONLY` reply (the server was demoted under a connected client) reconnects and resends
@@ -66,6 +68,8 @@ export function createSentinelClient(
   initRetryDelay: (times: number) => number,
   /** `connected` turns true after the first connect (from then on, the runtime delays apply). */
   phase: { readonly connected: boolean },
+  /** Follows the switches of a primary connection (not used for `role: replica`). */
+  switches: SentinelSwitchWatch | undefined,
 ): Redis {
   const master = sentinel.role === 'master';
   return new Redis({
@@ -77,7 +81,7 @@ export function createSentinelClient(
     ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
     // TLS, when on, is used for the sentinels and the data nodes alike.
     ...(common.tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: common.tls }),
-    failoverDetector: master,
+    ...(master && switches !== undefined ? { Connector: switches.Connector } : {}),
     ...(master ? {} : { preferredSlaves: preferredReplica() }),
     db,
     lazyConnect: true,

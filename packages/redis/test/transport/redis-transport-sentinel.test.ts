@@ -7,6 +7,7 @@ import {
   replicationOf,
   startTestApp,
   waitUntil,
+  withNode,
 } from '../../../test-utils/src/index.js';
 import { RedisCache } from '../../src/cache/redis-cache.js';
 import { findFreePort } from '../../src/embedded/free-port.js';
@@ -153,6 +154,56 @@ describeBoth(
       expect(await transport.client.get('sentinel:queued')).toBe('q');
       expect(transport.serverAddress).toBe(address(primary));
       expect(transport.serverAddress).not.toBe(address(killed));
+    });
+
+    it('moves each connection once per failover: the sentinels announcing it late do not drop it again', async () => {
+      const transport = await target.transport();
+      const duplicate = (await transport.duplicate()) as Redis;
+      const copy = duplicate.duplicate(); // ioredis's own duplicate, as services make them
+      copy.on('error', () => undefined); // refused connects to the killed primary while it reconnects
+      try {
+        await copy.ping();
+        const clients = [transport.client as Redis, duplicate, copy];
+        const readies = clients.map(() => 0);
+        clients.forEach((client, i) => {
+          client.on('ready', () => {
+            readies[i] = (readies[i] ?? 0) + 1;
+          });
+        });
+        // returns once every sentinel names the new primary: each has published its +switch-master
+        const { primary } = await target.sentinel.killPrimary();
+        await Promise.all(clients.map((client) => client.ping()));
+        await new Promise((resolve) => setTimeout(resolve, 500)); // the last announcements arrive
+        expect(clients.map((client) => serverAddressOf(client))).toEqual(clients.map(() => address(primary)));
+        expect(readies).toEqual([1, 1, 1]);
+      } finally {
+        copy.disconnect();
+      }
+    });
+
+    it('watches for switches on every sentinel, also those it was not given, with one connection each', async () => {
+      const switchWatchers = (sentinel: { host: string; port: number }): Promise<number> =>
+        withNode(sentinel, SENTINEL_PASSWORD, async (client) => {
+          const list = String(await client.call('CLIENT', 'LIST'));
+          return list.split('\n').filter((line) => line.includes('name=orders-api:sentinel-switches '))
+            .length;
+        });
+      const [first] = target.sentinel.sentinelAddresses;
+      if (first === undefined) throw new Error('no sentinel');
+      const transport = await target.transport({
+        sentinels: [{ host: first.host, port: first.port }],
+        name: 'orders-api',
+      });
+      await Promise.all([transport.duplicate(), transport.duplicate()]);
+      const everywhere = async (): Promise<number[]> =>
+        Promise.all(target.sentinel.sentinelAddresses.map(switchWatchers));
+      await waitUntil(async () => (await everywhere()).every((count) => count === 1), {
+        what: 'a switch subscription on each of the three sentinels',
+      });
+      await transport.close();
+      await waitUntil(async () => (await everywhere()).every((count) => count === 0), {
+        what: 'the subscriptions closed with the transport',
+      });
     });
 
     it('follows a SENTINEL FAILOVER: reports the switch, keeps the data, writes to the new primary', async () => {
