@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type DNSLookupFunction, type RedisOptions } from 'ioredis';
 import type { ConnectionTarget } from './connection-target.js';
+import { CoalescingSentinelConnector, CoalescingStandaloneConnector } from './coalesce-writes.js';
 import { createSentinelClient } from './sentinel-client.js';
 import type { SentinelSwitchWatch } from './sentinel-switch-watch.js';
 
@@ -9,6 +10,16 @@ export type RedisClient = Redis | Cluster;
 /** Whether the client has finished its first connect; switches the retry policy. */
 export interface ConnectPhase {
   connected: boolean;
+}
+
+/** How {@link createRedisClient} makes a connection. */
+export interface ClientOptions {
+  readonly connectTimeout: number;
+  readonly phase: ConnectPhase;
+  /** With Sentinel, `role: master`: the switches the connection follows. */
+  readonly switches: SentinelSwitchWatch | undefined;
+  /** Whether the connection sends a tick's commands in one write (`coalesce-writes.ts`). */
+  readonly coalesceWrites: boolean;
 }
 
 /** Delay between reconnect attempts while init is still trying (until `connectTimeout`). */
@@ -36,12 +47,8 @@ const keepHostName: DNSLookupFunction = (address, callback) => {
  * which KeyDB and old Redis versions understand. A Sentinel target gets a client that asks the
  * sentinels for its server (see {@link createSentinelClient}); a primary one follows `switches`.
  */
-export function createRedisClient(
-  target: ConnectionTarget,
-  connectTimeout: number,
-  phase: ConnectPhase,
-  switches: SentinelSwitchWatch | undefined,
-): RedisClient {
+export function createRedisClient(target: ConnectionTarget, options: ClientOptions): RedisClient {
+  const { connectTimeout, phase, switches, coalesceWrites } = options;
   const common = {
     username: target.username,
     password: target.password,
@@ -56,7 +63,7 @@ export function createRedisClient(
       lazyConnect: true,
       clusterRetryStrategy: (times: number) =>
         phase.connected ? runtimeClusterRetryDelay(times) : initRetryDelay(times),
-      redisOptions: common,
+      redisOptions: coalesceWrites ? { ...common, Connector: CoalescingStandaloneConnector } : common,
       // TLS certificates name hosts, not the IPs ioredis would resolve them to.
       ...(target.tls === undefined ? {} : { dnsLookup: keepHostName }),
     } satisfies ClusterOptions;
@@ -66,7 +73,8 @@ export function createRedisClient(
     );
   }
   if (target.sentinel !== undefined) {
-    return createSentinelClient(target.sentinel, common, target.db, initRetryDelay, phase, switches);
+    const Connector = switches?.Connector ?? (coalesceWrites ? CoalescingSentinelConnector : undefined);
+    return createSentinelClient(target.sentinel, common, target.db, initRetryDelay, phase, Connector);
   }
   const seed = target.seeds[0] ?? { host: 'localhost', port: 6379 };
   return new Redis({
@@ -76,5 +84,6 @@ export function createRedisClient(
     db: target.db,
     lazyConnect: true,
     retryStrategy: (times) => (phase.connected ? runtimeRetryDelay(times) : initRetryDelay(times)),
+    ...(coalesceWrites ? { Connector: CoalescingStandaloneConnector } : {}),
   });
 }

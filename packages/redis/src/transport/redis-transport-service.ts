@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { KeelError, Service, type ServiceHealth } from '@keel/core';
-import { Redis, type ChainableCommander } from 'ioredis';
+import { Redis, SentinelConnector, type ChainableCommander } from 'ioredis';
 import { closeClient } from './close-client.js';
+import { CoalescingSentinelConnector } from './coalesce-writes.js';
 import { connectClient, ConnectFailure } from './connect-client.js';
 import {
   describeTarget,
@@ -101,7 +102,13 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
     const target = this.#resolveTarget();
     this.#target = target;
     if (target.sentinel?.role === 'master') {
-      this.#switches = new SentinelSwitchWatch(target.sentinel, target.tls, this.logger, target.name);
+      this.#switches = new SentinelSwitchWatch(
+        target.sentinel,
+        target.tls,
+        this.logger,
+        target.name,
+        this.settings.coalesceWrites ? CoalescingSentinelConnector : SentinelConnector,
+      );
       this.#switches.start();
     }
     let client: RedisClient;
@@ -205,7 +212,12 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
   /** Creates, registers and connects one client; on failure it is closed and a KeelError thrown. */
   async #connect(target: ConnectionTarget, signal?: AbortSignal): Promise<RedisClient> {
     const phase: ConnectPhase = { connected: false };
-    const client = createRedisClient(target, this.settings.connectTimeout, phase, this.#switches);
+    const client = createRedisClient(target, {
+      connectTimeout: this.settings.connectTimeout,
+      phase,
+      switches: this.#switches,
+      coalesceWrites: this.settings.coalesceWrites,
+    });
     this.#owned.add(client);
     client.once('end', () => this.#owned.delete(client));
     this.#watch(client, phase);

@@ -101,6 +101,12 @@ export interface RedisTransportSettings {
    * @default false
    */
   tracking: boolean;
+  /**
+   * Sends the commands of one tick in one socket write (`cork`/`uncork`) instead of one write
+   * each: the same bytes, fewer system calls. Off: ioredis's one write per command.
+   * @default true
+   */
+  coalesceWrites: boolean;
   /** Client name (`CLIENT SETNAME`) of every connection, shown by `CLIENT LIST`. */
   name?: string;
 }
@@ -117,6 +123,7 @@ export const redisTransportSettings: SettingsSpec<RedisTransportSettings> =
       cluster: false,
       connectTimeout: 5000,
       tracking: false,
+      coalesceWrites: true,
       role: 'master',
     },
   });

@@ -1,7 +1,7 @@
 /* The ioredis options of a connection found through Redis Sentinel, with its failover behaviour. */
 import type { ConnectionOptions } from 'node:tls';
-import { Redis, type RedisOptions } from 'ioredis';
-import type { SentinelSwitchWatch } from './sentinel-switch-watch.js';
+import { Redis, type RedisOptions, type SentinelConnector } from 'ioredis';
+import type { ConnectorConstructor } from './coalesce-writes.js';
 import type { SentinelTarget } from './sentinel-target.js';
 
 /** The options every connection of the transport shares (TLS as Node options, never a named profile). */
@@ -68,8 +68,8 @@ export function createSentinelClient(
   initRetryDelay: (times: number) => number,
   /** `connected` turns true after the first connect (from then on, the runtime delays apply). */
   phase: { readonly connected: boolean },
-  /** Follows the switches of a primary connection (not used for `role: replica`). */
-  switches: SentinelSwitchWatch | undefined,
+  /** The ioredis connector (following the switches, coalescing writes); unset: ioredis's own. */
+  Connector: ConnectorConstructor<SentinelConnector> | undefined,
 ): Redis {
   const master = sentinel.role === 'master';
   return new Redis({
@@ -81,7 +81,7 @@ export function createSentinelClient(
     ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
     // TLS, when on, is used for the sentinels and the data nodes alike.
     ...(common.tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: common.tls }),
-    ...(master && switches !== undefined ? { Connector: switches.Connector } : {}),
+    ...(Connector === undefined ? {} : { Connector }),
     ...(master ? {} : { preferredSlaves: preferredReplica() }),
     db,
     lazyConnect: true,

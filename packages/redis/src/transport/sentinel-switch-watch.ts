@@ -81,8 +81,17 @@ export class SentinelSwitchWatch {
   #registered = 0;
   #closed = false;
 
-  /** `name`: the transport's client name; the sentinel connections are named `<name>:sentinel-switches`. */
-  constructor(target: SentinelTarget, tls: ConnectionOptions | undefined, logger: Logger, name?: string) {
+  /**
+   * `name`: the transport's client name (the sentinel connections are named
+   * `<name>:sentinel-switches`); `Base`: the connector the followed connections use otherwise.
+   */
+  constructor(
+    target: SentinelTarget,
+    tls: ConnectionOptions | undefined,
+    logger: Logger,
+    name: string | undefined,
+    Base: new (options: SentinelConnectionOptions) => SentinelConnector = SentinelConnector,
+  ) {
     this.#target = target;
     this.#clientName = `${name ?? 'keel'}:sentinel-switches`;
     this.#tls = tls;
@@ -90,7 +99,7 @@ export class SentinelSwitchWatch {
     const register = (connector: FollowingConnector): void => {
       this.#register(connector);
     };
-    this.Connector = class SwitchFollowingConnector extends SentinelConnector implements FollowingConnector {
+    this.Connector = class SwitchFollowingConnector extends Base implements FollowingConnector {
       /** `options`: the client's options (ioredis passes them untyped). */
       constructor(options: unknown) {
         super({ ...(options as SentinelConnectionOptions), failoverDetector: false });

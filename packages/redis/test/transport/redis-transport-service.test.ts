@@ -212,11 +212,13 @@ describe('RedisTransportService settings', () => {
       cluster: false,
       connectTimeout: 5000,
       tracking: false,
+      coalesceWrites: true,
       role: 'master',
     });
     expect([...redisTransportSettings.keys].sort()).toEqual(
       [
         'cluster',
+        'coalesceWrites',
         'connectTimeout',
         'db',
         'host',
