@@ -40,22 +40,15 @@ async function fiftyEchoes(client: Redis): Promise<void> {
 }
 
 describeBoth('RedisTransportService coalesceWrites', (target) => {
-  it('sends the commands of one tick in one socket write, in order', async () => {
-    const transport = await target.transport();
-    const client = serverConnection(transport);
+  it.each([
+    { coalesceWrites: true, writes: 1, what: 'in one socket write, in order' },
+    { coalesceWrites: false, writes: 50, what: 'each on its own with coalesceWrites: false' },
+  ])('sends the commands of one tick $what', async ({ coalesceWrites, writes }) => {
+    const client = serverConnection(await target.transport({ coalesceWrites }));
     await client.ping();
-    const writes = countWrites(client);
+    const counted = countWrites(client);
     await fiftyEchoes(client);
-    expect(writes.count).toBe(1);
-  });
-
-  it('with coalesceWrites: false, writes each command on its own', async () => {
-    const transport = await target.transport({ coalesceWrites: false });
-    const client = serverConnection(transport);
-    await client.ping();
-    const writes = countWrites(client);
-    await fiftyEchoes(client);
-    expect(writes.count).toBe(50);
+    expect(counted.count).toBe(writes);
   });
 
   it('coalesces the writes of connections made with duplicate() (as services make them)', async () => {
