@@ -1,4 +1,4 @@
-/* Coalesced socket writes: the commands a tick sends leave in one write, not one system call each. */
+/* Coalesced socket writes: the commands a tick sends leave in two writes, not one system call each. */
 import type { Duplex } from 'node:stream';
 import { SentinelConnector, type AbstractConnector } from 'ioredis';
 // The connector ioredis uses for a single server and for each cluster node; ioredis exports it
@@ -11,29 +11,36 @@ type NetStream = Awaited<ReturnType<AbstractConnector['connect']>>;
 const COALESCING = Symbol('keel.coalescing');
 
 /**
- * Makes `stream` hold back what is written during one tick and send it together when the tick
- * ends (`cork()` at the first write, `uncork()` in `process.nextTick`), as one `writev`.
+ * Makes `stream` send the first write of a tick at once and hold back the ones after it until the
+ * tick ends (`cork()` at the second write, `uncork()` in `process.nextTick`), as one `writev`.
  *
  * ioredis writes every command to its socket as it is sent: at 100 commands in flight that is
- * 100 system calls where one would do, and the write calls are most of a busy client's CPU time.
- * Order is kept (a socket's writes leave in order), and nothing waits longer than the code that
- * runs in the same tick: a command sent and then awaited leaves at once. Idempotent.
+ * 100 system calls where two do, and the write calls are most of a busy client's CPU time. A
+ * lone command (a caller that awaits each reply) leaves as before, with no delay; commands sent
+ * together wait at most for the code that runs in the same tick. Order is kept (a socket's writes
+ * leave in order). Idempotent.
  */
 export function coalesceWrites(stream: Duplex): void {
   const marked = stream as Duplex & { [COALESCING]?: true };
   if (marked[COALESCING] === true) return;
   marked[COALESCING] = true;
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  let wrote = false;
   let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    stream.uncork();
+  const endTick = (): void => {
+    wrote = false;
+    if (corked) {
+      corked = false;
+      stream.uncork();
+    }
   };
   stream.write = ((...args: unknown[]): boolean => {
-    if (!corked) {
+    if (!wrote) {
+      wrote = true;
+      process.nextTick(endTick);
+    } else if (!corked) {
       corked = true;
       stream.cork();
-      process.nextTick(uncork);
     }
     return write(...args);
   }) as Duplex['write'];

@@ -41,7 +41,7 @@ async function fiftyEchoes(client: Redis): Promise<void> {
 
 describeBoth('RedisTransportService coalesceWrites', (target) => {
   it.each([
-    { coalesceWrites: true, writes: 1, what: 'in one socket write, in order' },
+    { coalesceWrites: true, writes: 2, what: 'in two socket writes (the first at once), in order' },
     { coalesceWrites: false, writes: 50, what: 'each on its own with coalesceWrites: false' },
   ])('sends the commands of one tick $what', async ({ coalesceWrites, writes }) => {
     const client = serverConnection(await target.transport({ coalesceWrites }));
@@ -51,6 +51,15 @@ describeBoth('RedisTransportService coalesceWrites', (target) => {
     expect(counted.count).toBe(writes);
   });
 
+  it('writes a lone command at once, not at the end of the tick', async () => {
+    const client = serverConnection(await target.transport());
+    await client.ping();
+    const counted = countWrites(client);
+    const reply = client.echo('alone');
+    expect(counted.count).toBe(1);
+    expect(await reply).toBe('alone');
+  });
+
   it('coalesces the writes of connections made with duplicate() (as services make them)', async () => {
     const transport = await target.transport();
     const duplicate = serverConnection(transport).duplicate();
@@ -58,7 +67,7 @@ describeBoth('RedisTransportService coalesceWrites', (target) => {
       await duplicate.ping();
       const writes = countWrites(duplicate);
       await fiftyEchoes(duplicate);
-      expect(writes.count).toBe(1);
+      expect(writes.count).toBe(2);
     } finally {
       duplicate.disconnect();
     }
@@ -77,7 +86,7 @@ describeBoth(
       });
       const writes = countWrites(client);
       await fiftyEchoes(client);
-      expect(writes.count).toBe(1);
+      expect(writes.count).toBe(2);
     });
   },
   { modes: ['standalone', 'sentinel'] },
