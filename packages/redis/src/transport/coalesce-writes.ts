@@ -74,3 +74,10 @@ export const CoalescingStandaloneConnector: ConnectorConstructor<AbstractConnect
 /** ioredis's Sentinel connector, coalescing writes. */
 export const CoalescingSentinelConnector: ConnectorConstructor<SentinelConnector> =
   coalescing(SentinelConnector);
+
+/** The Sentinel connector of a connection: coalescing writes or ioredis's own. */
+export function sentinelConnector(coalesce: boolean): ConnectorConstructor<SentinelConnector> {
+  return coalesce
+    ? CoalescingSentinelConnector
+    : (SentinelConnector as ConnectorConstructor<SentinelConnector>);
+}

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type DNSLookupFunction, type RedisOptions } from 'ioredis';
 import type { ConnectionTarget } from './connection-target.js';
-import { CoalescingSentinelConnector, CoalescingStandaloneConnector } from './coalesce-writes.js';
+import { CoalescingStandaloneConnector, sentinelConnector } from './coalesce-writes.js';
 import { createSentinelClient } from './sentinel-client.js';
 import type { SentinelSwitchWatch } from './sentinel-switch-watch.js';
 
@@ -73,7 +73,7 @@ export function createRedisClient(target: ConnectionTarget, options: ClientOptio
     );
   }
   if (target.sentinel !== undefined) {
-    const Connector = switches?.Connector ?? (coalesceWrites ? CoalescingSentinelConnector : undefined);
+    const Connector = switches?.Connector ?? sentinelConnector(coalesceWrites);
     return createSentinelClient(target.sentinel, common, target.db, initRetryDelay, phase, Connector);
   }
   const seed = target.seeds[0] ?? { host: 'localhost', port: 6379 };

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { KeelError, Service, type ServiceHealth } from '@keel/core';
-import { Redis, SentinelConnector, type ChainableCommander } from 'ioredis';
+import { Redis, type ChainableCommander } from 'ioredis';
 import { closeClient } from './close-client.js';
-import { CoalescingSentinelConnector } from './coalesce-writes.js';
+import { sentinelConnector } from './coalesce-writes.js';
 import { connectClient, ConnectFailure } from './connect-client.js';
 import {
   describeTarget,
@@ -107,7 +107,7 @@ export class RedisTransportService extends Service<RedisTransportSettings> {
         target.tls,
         this.logger,
         target.name,
-        this.settings.coalesceWrites ? CoalescingSentinelConnector : SentinelConnector,
+        sentinelConnector(this.settings.coalesceWrites),
       );
       this.#switches.start();
     }

@@ -3,7 +3,9 @@ import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { toError, type Logger } from '@keel/core';
 import { Redis, SentinelConnector, type RedisOptions, type SentinelConnectionOptions } from 'ioredis';
+import { formatHostPort } from './connection-target.js';
 import type { SentinelTarget } from './sentinel-target.js';
+import { peerAddressOf } from './server-address.js';
 
 /** The `+switch-master` channel of Redis Sentinel: `<name> <old ip> <old port> <new ip> <new port>`. */
 const SWITCH_CHANNEL = '+switch-master';
@@ -13,11 +15,6 @@ const PRUNE_EVERY = 64;
 /** Reconnect delay of a sentinel subscription: 100 ms more per attempt, up to 2 s. */
 function sentinelReconnectDelay(times: number): number {
   return Math.min(times * 100, 2000);
-}
-
-/** `host:port` as {@link serverAddressOf} writes it (IPv6 in brackets). */
-function hostPort(host: string, port: number | string): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** What every connection of the watch to a sentinel is made with. */
@@ -109,10 +106,7 @@ export class SentinelSwitchWatch {
       connectedTo(): string | undefined {
         const stream = this.stream as Partial<Socket> | undefined;
         if (stream === undefined || stream.destroyed === true || stream.connecting === true) return undefined;
-        const { remoteAddress, remotePort } = stream;
-        return remoteAddress === undefined || remotePort === undefined
-          ? undefined
-          : hostPort(remoteAddress, remotePort);
+        return peerAddressOf(stream);
       }
     };
   }
@@ -152,7 +146,7 @@ export class SentinelSwitchWatch {
   }
 
   #subscribe(host: string, port: number): void {
-    const sentinel = hostPort(host, port);
+    const sentinel = formatHostPort({ host, port });
     if (this.#closed || this.#subscribers.has(sentinel)) return;
     const subscriber = new Redis({
       ...this.#sentinelOptions(host, port),
@@ -191,7 +185,7 @@ export class SentinelSwitchWatch {
         return;
       } catch (error) {
         this.#logger.debug(
-          { sentinel: hostPort(host, port), error: toError(error).message },
+          { sentinel: formatHostPort({ host, port }), error: toError(error).message },
           'cannot list the sentinels',
         );
       } finally {
@@ -211,7 +205,7 @@ export class SentinelSwitchWatch {
   #onSwitch(message: string, sentinel: string): void {
     const [name, , , newHost, newPort] = message.split(' ');
     if (name !== this.#target.name || newHost === undefined || newPort === undefined) return;
-    const primary = hostPort(newHost, newPort);
+    const primary = formatHostPort({ host: newHost, port: Number(newPort) });
     let moved = 0;
     for (const ref of this.#connectors) {
       const connector = ref.deref();
